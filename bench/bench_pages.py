@@ -1,0 +1,68 @@
+"""Page render time and queries for the pages every visitor sees (make bench).
+
+Runs against a throw-away SQLite database; prints the median over repeated requests and the
+ratio between an inbox with 5 and with 200 messages (the page is paginated, so ~1.0).
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mila.settings")
+os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+os.environ.pop("REDIS_URL", None)
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+
+def measure(client: Client, url: str, runs: int = 50) -> tuple[float, int]:
+    client.get(url)
+    times = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times), len(queries)
+
+
+def main() -> None:
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from customers.models import User
+    from notifications.models import Notification
+
+    anonymous = Client()
+    for url in ("/", "/about/", "/accounts/login/"):
+        ms, queries = measure(anonymous, url)
+        print(f"pages: {url:<20} {ms:7.2f} ms median, {queries} queries (anonymous)")
+    anna = User.objects.get(email="anna@mila.example")
+    client = Client()
+    client.force_login(anna)
+    results = {}
+    for total in (5, 200):
+        Notification.objects.filter(recipient=anna).delete()
+        Notification.objects.bulk_create(
+            Notification(recipient=anna, kind="welcome", send_email=False) for _ in range(total)
+        )
+        results[total] = measure(client, "/inbox/")
+        ms, queries = results[total]
+        print(f"pages: /inbox/ {total:>3} messages {ms:7.2f} ms median, {queries} queries")
+    print(f"pages: inbox 200 vs 5 messages  {results[200][0] / results[5][0]:5.2f} x time")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from customers import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("language/", views.set_language, name="set_language"),
+]

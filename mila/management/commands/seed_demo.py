@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+# Each app adds its demo data here, in dependency order. Every seeder is idempotent and returns
+# a list of (role, e-mail, password) logins worth printing (or an empty list).
+SEEDERS = [
+    "customers.demo.seed",
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo data (idempotent) and print the demo logins."
+
+    def handle(self, *args: object, **options: object) -> None:
+        logins: list[tuple[str, str, str]] = []
+        for path in SEEDERS:
+            logins += import_string(path)()
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with:"))
+        for role, email, password in logins:
+            self.stdout.write(f"  {role:<10} {email:<28} {password}")

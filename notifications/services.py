@@ -1,0 +1,159 @@
+"""The notification outbox (DESIGN §8).
+
+``notify`` writes a row in the caller's transaction and enqueues its delivery on commit. If the
+enqueue fails (broker down, worker gone), the row stays undelivered and the sweeper re-enqueues
+it after NOTIFICATION_RESEND_AFTER_SECONDS. Delivery claims the row with a compare-and-set, so
+two workers never send the same e-mail, and sets ``delivered_at`` only once.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from kombu.exceptions import OperationalError
+
+from notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notify(
+    *,
+    recipient: Any,
+    kind: str,
+    context: dict[str, Any] | None = None,
+    send_email: bool = True,
+) -> Notification:
+    """Tell ``recipient`` about something: an inbox entry now, an e-mail after commit.
+
+    ``context`` must be JSON-serialisable; templates get it together with ``recipient``.
+    """
+    notification = Notification.objects.create(
+        recipient=recipient, kind=kind, context=context or {}, send_email=send_email
+    )
+    if send_email:
+        pk = notification.pk
+        transaction.on_commit(lambda: _enqueue_delivery(pk))
+    return notification
+
+
+def _enqueue_delivery(notification_id: int) -> None:
+    from notifications.tasks import deliver_notification
+
+    try:
+        deliver_notification.delay(notification_id)
+    except Exception:
+        # The row is committed; the sweeper will pick it up. Never fail the user's request.
+        logger.exception(
+            "Could not enqueue notification %s; the sweeper will retry", notification_id
+        )
+
+
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
+    """Send one notification's e-mail, at most once. Returns True if this call sent it."""
+    now = now or timezone.now()
+    claimable = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    claimed = (
+        Notification.objects.undelivered()
+        .filter(claimable, pk=notification_id)
+        .update(
+            claimed_until=now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS),
+            attempts=F("attempts") + 1,
+        )
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    recipient = notification.recipient
+    try:
+        if recipient.is_active and recipient.email:
+            render_notification_email(notification).send()
+    except Exception as exc:
+        Notification.objects.filter(pk=notification_id).update(
+            claimed_until=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    Notification.objects.filter(pk=notification_id, delivered_at__isnull=True).update(
+        delivered_at=timezone.now(), claimed_until=None, last_error=""
+    )
+    return True
+
+
+def render_notification_email(notification: Notification) -> EmailMultiAlternatives:
+    """The e-mail for a notification, in the recipient's language."""
+    recipient = notification.recipient
+    context = {
+        **notification.context,
+        "recipient": recipient,
+        "site_url": settings.SITE_URL.rstrip("/"),
+    }
+    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{notification.template_dir}/subject.txt", context)
+        body = render_to_string(f"{notification.template_dir}/body.txt", context)
+        html = render_to_string(f"{notification.template_dir}/body.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=body, to=[recipient.email]
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def notifications_resend_undelivered(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Re-enqueue e-mails still undelivered a minute after they were created (lost enqueue,
+    dead worker). Returns how many were enqueued."""
+    from notifications.tasks import deliver_notification
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.NOTIFICATION_RESEND_AFTER_SECONDS)
+    ids = list(
+        Notification.objects.undelivered()
+        .filter(created_at__lte=cutoff, attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        deliver_notification.delay(pk)
+    return len(ids)
+
+
+@transaction.atomic
+def notification_mark_read(*, user: Any, notification_id: int | None = None) -> int:
+    """Mark one (or, without an id, every) unread notification of ``user`` as read."""
+    rows = Notification.objects.for_recipient(user).unread()
+    if notification_id is not None:
+        rows = rows.filter(pk=notification_id)
+    return rows.update(read_at=timezone.now())
+
+
+def email_send_later(*, subject: str, body: str, html: str, to: list[str]) -> None:
+    """Send an already rendered e-mail from a worker once the transaction commits.
+
+    For account e-mails (verification, password reset) that are not inbox entries. If the
+    broker cannot be reached the e-mail is sent right away instead of being lost.
+    """
+    from notifications.tasks import send_email_message
+
+    payload = {"subject": subject, "body": body, "html": html, "to": to}
+
+    def enqueue() -> None:
+        try:
+            send_email_message.delay(payload)
+        except (OperationalError, ConnectionError):
+            logger.exception("Could not enqueue an account e-mail; sending it inline")
+            email_send_now(subject=subject, body=body, html=html, to=to)
+
+    transaction.on_commit(enqueue)
+
+
+def email_send_now(*, subject: str, body: str, html: str, to: list[str]) -> None:
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()

@@ -1,0 +1,65 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from customers.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "home",
+        "about",
+        "imprint",
+        "privacy",
+        "account_login",
+        "account_signup",
+        "account_reset_password",
+    ],
+)
+def test_public_pages_render(client, name: str) -> None:
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<main id="main"' in body
+    assert reverse("about") in body  # footer
+
+
+def test_about_page_credits_geonames(client) -> None:
+    body = client.get(reverse("about")).content.decode()
+    assert "GeoNames" in body
+    assert "https://creativecommons.org/licenses/by/4.0/" in body
+
+
+def test_home_leads_to_booking(client) -> None:
+    body = client.get(reverse("home")).content.decode()
+    assert 'id="how-it-works"' in body
+    assert "CHF" in body
+
+
+def test_unknown_page_is_a_friendly_404(client) -> None:
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert '<main id="main"' in response.content.decode()
+
+
+def test_health(client) -> None:
+    assert client.get(reverse("health")).json() == {"status": "ok"}
+
+
+def test_seed_demo_is_idempotent(client, capsys) -> None:
+    call_command("seed_demo")
+    first = User.objects.count()
+    call_command("seed_demo")
+    assert User.objects.count() == first >= 5
+    out = capsys.readouterr().out
+    assert "admin@mila.example" in out and "mila-demo-2026" in out
+    admin = User.objects.get(email="admin@mila.example")
+    assert admin.is_staff and admin.is_superuser
+    response = client.post(
+        reverse("account_login"), {"login": "anna@mila.example", "password": "mila-demo-2026"}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]

@@ -1,0 +1,128 @@
+import smtplib
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from notifications.models import Notification
+from notifications.services import notification_deliver, notifications_resend_undelivered, notify
+from notifications.tasks import deliver_notification, sweep_undelivered
+from tests.factories import NotificationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_rolled_back_transaction_delivers_nothing() -> None:
+    user = UserFactory()
+
+    def save_then_fail() -> None:
+        with transaction.atomic():
+            notify(recipient=user, kind=Notification.Kind.WELCOME)
+            raise RuntimeError("the booking could not be saved")
+
+    with pytest.raises(RuntimeError):
+        save_then_fail()
+    assert Notification.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_committed_notification_is_delivered_exactly_once() -> None:
+    user = UserFactory(first_name="Ruth")
+    with transaction.atomic():
+        notification = notify(recipient=user, kind=Notification.Kind.WELCOME)
+        assert mail.outbox == []  # nothing leaves before the commit
+    assert len(mail.outbox) == 1
+
+    # The task runs again (a redelivery after a worker crash, the sweeper racing it ...).
+    deliver_notification.delay(notification.pk)
+    deliver_notification.delay(notification.pk)
+    assert len(mail.outbox) == 1
+    notification.refresh_from_db()
+    assert notification.delivered_at is not None
+    assert notification.attempts == 1
+
+    message = mail.outbox[0]
+    assert message.to == [user.email]
+    assert "Ruth" in message.subject
+    assert message.alternatives and message.alternatives[0][1] == "text/html"
+
+
+def test_failed_enqueue_is_delivered_by_the_sweeper() -> None:
+    user = UserFactory()
+    broker_down = OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+    with (
+        mock.patch.object(deliver_notification, "delay", side_effect=broker_down),
+        transaction.atomic(),
+    ):
+        notification = notify(recipient=user, kind=Notification.Kind.WELCOME)
+    notification.refresh_from_db()
+    assert notification.delivered_at is None
+    assert mail.outbox == []
+
+    # Younger than a minute: the sweeper leaves it alone (its own task may still be on the way).
+    assert notifications_resend_undelivered() == 0
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=timezone.now() - timedelta(seconds=61)
+    )
+    sweep_undelivered.delay()
+    notification.refresh_from_db()
+    assert notification.delivered_at is not None
+    assert len(mail.outbox) == 1
+    # A second sweep finds nothing left to do.
+    assert notifications_resend_undelivered() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_claimed_row_is_not_sent_twice_until_the_claim_lapses() -> None:
+    notification = NotificationFactory()
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk).update(
+        claimed_until=now + timedelta(seconds=60)
+    )
+    assert notification_deliver(notification_id=notification.pk, now=now) is False
+    assert mail.outbox == []
+    # The worker holding the claim died; after the claim lapses another worker sends it.
+    assert notification_deliver(notification_id=notification.pk, now=now + timedelta(minutes=2))
+    assert len(mail.outbox) == 1
+
+
+def test_smtp_failure_keeps_the_row_for_a_retry() -> None:
+    user = UserFactory()
+    with transaction.atomic():
+        notification = notify(recipient=user, kind=Notification.Kind.WELCOME, send_email=False)
+    Notification.objects.filter(pk=notification.pk).update(send_email=True)
+    refused = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    with (
+        mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=refused),
+        pytest.raises(smtplib.SMTPServerDisconnected),
+    ):
+        notification_deliver(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.delivered_at is None
+    assert notification.claimed_until is None
+    assert "SMTPServerDisconnected" in notification.last_error
+    assert notification_deliver(notification_id=notification.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_inbox_only_notification_sends_no_email() -> None:
+    user = UserFactory()
+    with transaction.atomic():
+        notify(recipient=user, kind=Notification.Kind.WELCOME, send_email=False)
+    assert mail.outbox == []
+    assert Notification.objects.filter(recipient=user).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "word"),
+    [("de", "Willkommen"), ("fr", "Bienvenue"), ("it", "Benvenut"), ("en", "Welcome")],
+)
+def test_email_is_in_the_recipients_language(language: str, word: str) -> None:
+    user = UserFactory(preferred_language=language)
+    with transaction.atomic():
+        notify(recipient=user, kind=Notification.Kind.WELCOME)
+    assert word in mail.outbox[0].subject
