@@ -28,7 +28,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
 	$(VENV)/bin/pybabel compile --use-fuzzy -D django -i $< -o $@ -l $*
 
 install: $(STAMP) $(MO_FILES) ## Create .venv and install exactly what requirements/lock.txt pins
-	@mkdir -p var
+	@mkdir -p var/static
 
 run: install ## Set up and serve the platform on http://127.0.0.1:8000 with demo data
 	$(PY) manage.py migrate --noinput

@@ -32,7 +32,12 @@ class AccountAdapter(DefaultAccountAdapter):
         language, and sent by a worker after commit, so a slow mail server never holds up
         the page."""
         request = self.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            "site_url": settings.SITE_URL.rstrip("/"),
+        }
         ctx.update(context)
         msg = self.render_mail(template_prefix, email, ctx)
         html = next(

@@ -29,8 +29,18 @@ print(json.dumps({"status": response.status_code, "headers": dict(response.heade
 """
 
 
+@pytest.fixture(scope="module")
+def production_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Production settings with hashed static files collected, as a deployment has them."""
+    env = {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path_factory.mktemp("static"))}
+    collect = "import django; from django.core.management import call_command; django.setup(); "
+    result = _run(collect + "call_command('collectstatic', interactive=False, verbosity=0)", env)
+    assert result.returncode == 0, result.stderr
+    return env
+
+
 def _run(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    clean = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION_ENV, "STATIC_ROOT"}}
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, "DJANGO_SETTINGS_MODULE": "mila.settings", **env},
@@ -42,8 +52,8 @@ def _run(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_production_home_page_has_security_headers() -> None:
-    result = _run(FETCH_HOME, PRODUCTION_ENV)
+def test_production_home_page_has_security_headers(production_env: dict[str, str]) -> None:
+    result = _run(FETCH_HOME, production_env)
     assert result.returncode == 0, result.stderr
     page = json.loads(result.stdout.strip().splitlines()[-1])
     headers = page["headers"]
@@ -57,11 +67,14 @@ def test_production_home_page_has_security_headers() -> None:
     assert "'nonce-" in csp and "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp
     assert headers["Referrer-Policy"] == "same-origin"
+    csrf_cookie = page["cookies"]["__Host-csrftoken"]
+    assert csrf_cookie["secure"] is True and csrf_cookie["path"] == "/"
+    assert not csrf_cookie["domain"]
 
 
-def test_production_redirects_http_to_https() -> None:
+def test_production_redirects_http_to_https(production_env: dict[str, str]) -> None:
     code = FETCH_HOME.replace("secure=True", "secure=False")
-    result = _run(code, PRODUCTION_ENV)
+    result = _run(code, production_env)
     assert result.returncode == 0, result.stderr
     page = json.loads(result.stdout.strip().splitlines()[-1])
     assert page["status"] == 301
