@@ -61,6 +61,9 @@ def test_real_worker_delivers_the_welcome_email(postgres, redis_url: str, tmp_pa
         stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
+        # Publish only once the worker listens (and has purged what earlier runs left behind).
+        worker_log = tmp_path / "worker.log"
+        assert _wait_for(lambda: " ready." in worker_log.read_text()), worker_log.read_text()
         celery_app.conf.task_always_eager = False
         user = UserFactory(first_name="Ueli", preferred_language="de")
         with transaction.atomic():
