@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,19 @@ from django.utils.translation import gettext_lazy as _
 class BookingsConfig(AppConfig):
     name = "bookings"
     verbose_name = _("Bookings")
+
+    def ready(self) -> None:
+        from notifications.services import register_context_loader
+
+        register_context_loader("booking_id", _load_booking)
+
+
+def _load_booking(booking_id: Any) -> dict[str, Any]:
+    from bookings.models import Booking
+
+    booking = (
+        Booking.objects.select_related("service", "customer", "helper__user")
+        .filter(pk=booking_id)
+        .first()
+    )
+    return {"booking": booking}

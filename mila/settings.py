@@ -317,3 +317,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Pricing and booking policy (DESIGN §5) ----------------------------------------------------
+PRICING_LAST_MINUTE_PERCENT = 20
+PRICING_LAST_MINUTE_HOURS = 2
+PRICING_PRO_MARKUP_PERCENT = 25
+PRICING_COMMISSION_PERCENT = 20
+PRICING_EXTRA_TIME_UNIT_MINUTES = 30
+BOOKING_MIN_LEAD_HOURS = 2
+BOOKING_MAX_DAYS_AHEAD = 60
+BOOKING_FREE_CANCELLATION_HOURS = 24
+BOOKING_LATE_CANCELLATION_PERCENT = 50
+BOOKING_FREE_RESCHEDULE_HOURS = 24
+BOOKING_MAX_RESCHEDULES = 2
+# How long matching may search for an "as soon as possible" visit before it is unfulfilled.
+BOOKING_ASAP_SEARCH_MINUTES = 60

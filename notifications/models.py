@@ -22,6 +22,9 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         WELCOME = "welcome", _("Welcome")
+        BOOKING_RECEIVED = "booking_received", _("Booking received")
+        BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
+        BOOKING_RESCHEDULED = "booking_rescheduled", _("Booking moved")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

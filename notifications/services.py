@@ -7,6 +7,7 @@ two workers never send the same e-mail, and sets ``delivered_at`` only once.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,15 @@ from kombu.exceptions import OperationalError
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
+
+# Apps that send notifications register how to turn an id in the context into objects for
+# the e-mail templates ("booking_id" → {"booking": Booking}); the inbox uses plain values only.
+ContextLoader = Callable[[Any], dict[str, Any]]
+CONTEXT_LOADERS: dict[str, ContextLoader] = {}
+
+
+def register_context_loader(key: str, loader: ContextLoader) -> None:
+    CONTEXT_LOADERS[key] = loader
 
 
 def notify(
@@ -93,6 +103,9 @@ def render_notification_email(notification: Notification) -> EmailMultiAlternati
         "recipient": recipient,
         "site_url": settings.SITE_URL.rstrip("/"),
     }
+    for key, loader in CONTEXT_LOADERS.items():
+        if key in notification.context:
+            context.update(loader(notification.context[key]))
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"{notification.template_dir}/subject.txt", context)
         body = render_to_string(f"{notification.template_dir}/body.txt", context)

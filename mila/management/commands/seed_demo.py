@@ -5,6 +5,8 @@ from django.utils.module_loading import import_string
 # a list of (role, e-mail, password) logins worth printing (or an empty list).
 SEEDERS = [
     "customers.demo.seed",
+    "helpers.demo.seed",
+    "bookings.demo.seed",
 ]
 
 

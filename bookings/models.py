@@ -1,0 +1,298 @@
+import secrets
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookings.pricing import FRIEND, PRO
+from mila.lib.translated import translated
+
+
+class ServiceCategory(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    name_de = models.CharField(_("name (German)"), max_length=80)
+    name_fr = models.CharField(_("name (French)"), max_length=80)
+    name_it = models.CharField(_("name (Italian)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    description_de = models.TextField(_("description (German)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_it = models.TextField(_("description (Italian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("service category")
+        verbose_name_plural = _("service categories")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return translated(self, "name")
+
+    @property
+    def description(self) -> str:
+        return translated(self, "description")
+
+
+class ServiceQuerySet(models.QuerySet["Service"]):
+    def bookable(self) -> "ServiceQuerySet":
+        return self.filter(active=True, category__active=True)
+
+
+class Service(models.Model):
+    """Something a helper does at the customer's home, at a fixed price for its duration."""
+
+    category = models.ForeignKey(
+        ServiceCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="services",
+    )
+    slug = models.SlugField(_("slug"), unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    price = models.PositiveIntegerField(
+        _("price (Rappen)"), help_text=_("For a Friend, covering the duration. 7900 = CHF 79.00")
+    )
+    pro_only = models.BooleanField(_("Pros only"), default=False)
+    name_de = models.CharField(_("name (German)"), max_length=80)
+    name_fr = models.CharField(_("name (French)"), max_length=80)
+    name_it = models.CharField(_("name (Italian)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    summary_de = models.CharField(_("summary (German)"), max_length=160)
+    summary_fr = models.CharField(_("summary (French)"), max_length=160)
+    summary_it = models.CharField(_("summary (Italian)"), max_length=160)
+    summary_en = models.CharField(_("summary (English)"), max_length=160)
+    description_de = models.TextField(_("description (German)"))
+    description_fr = models.TextField(_("description (French)"))
+    description_it = models.TextField(_("description (Italian)"))
+    description_en = models.TextField(_("description (English)"))
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["category__position", "position", "slug"]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="service_duration"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return translated(self, "name")
+
+    @property
+    def summary(self) -> str:
+        return translated(self, "summary")
+
+    @property
+    def description(self) -> str:
+        return translated(self, "description")
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        return (PRO,) if self.pro_only else (FRIEND, PRO)
+
+
+def new_reference() -> str:
+    """A short code people can read out on the phone: 'MK7Q-3PXA' (no 0/O, 1/I)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    code = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def new_visit_code() -> str:
+    """Four digits the customer tells the helper at the door to start the visit."""
+    return f"{secrets.randbelow(10_000):04d}"
+
+
+class BookingQuerySet(models.QuerySet["Booking"]):
+    def for_customer(self, user: Any) -> "BookingQuerySet":
+        """The bookings a customer may see: their own, and nobody else's."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(customer=user)
+
+    def open(self) -> "BookingQuerySet":
+        return self.exclude(status__in=Booking.FINAL_STATUSES)
+
+    def closed(self) -> "BookingQuerySet":
+        return self.filter(status__in=Booking.FINAL_STATUSES)
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Received")
+        SEARCHING = "searching", _("Looking for a helper")
+        CONFIRMED = "confirmed", _("Helper confirmed")
+        EN_ROUTE = "en_route", _("Helper on the way")
+        IN_PROGRESS = "in_progress", _("Visit in progress")
+        COMPLETED = "completed", _("Completed")
+        UNFULFILLED = "unfulfilled", _("No helper found")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Timing(models.TextChoices):
+        ASAP = "asap", _("As soon as possible")
+        SCHEDULED = "scheduled", _("At a chosen time")
+
+    class Tier(models.TextChoices):
+        FRIEND = FRIEND, _("Friend")
+        PRO = PRO, _("Pro")
+
+    class Country(models.TextChoices):
+        CH = "CH", _("Switzerland")
+        DE = "DE", _("Germany")
+        AT = "AT", _("Austria")
+
+    FINAL_STATUSES = (Status.COMPLETED, Status.CANCELLED, Status.UNFULFILLED)
+
+    reference = models.CharField(_("reference"), max_length=9, unique=True, default=new_reference)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    tier = models.CharField(_("helper type"), max_length=10, choices=Tier.choices)
+    problem = models.TextField(_("problem description"))
+    street = models.CharField(_("street and number"), max_length=120)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    city = models.CharField(_("town"), max_length=80)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    lat = models.FloatField(_("latitude"))
+    lng = models.FloatField(_("longitude"))
+    phone = models.CharField(_("phone"), max_length=32)
+    timing = models.CharField(_("timing"), max_length=10, choices=Timing.choices)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    # The quote as the customer accepted it (integer Rappen).
+    price_base = models.PositiveIntegerField(_("base price"))
+    price_surcharge = models.PositiveIntegerField(_("last-minute surcharge"), default=0)
+    price_extra = models.PositiveIntegerField(_("extra time"), default=0)
+    price_total = models.PositiveIntegerField(_("total"))
+    commission = models.PositiveIntegerField(_("commission"))
+    currency = models.CharField(_("currency"), max_length=3, default="CHF")
+    payment_method = models.CharField(_("payment method"), max_length=20, default="invoice")
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED
+    )
+    helper = models.ForeignKey(
+        "helpers.HelperProfile",
+        verbose_name=_("helper"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
+    )
+    visit_code = models.CharField(_("visit code"), max_length=4, default=new_visit_code)
+    reschedule_count = models.PositiveSmallIntegerField(_("times rescheduled"), default=0)
+    cancellation_fee = models.PositiveIntegerField(_("cancellation fee"), default=0)
+    cancellation_reason = models.TextField(_("cancellation reason"), blank=True)
+    idempotency_key = models.UUIDField(_("submission key"), unique=True, default=uuid.uuid4)
+
+    created_at = models.DateTimeField(_("booked"), default=timezone.now)
+    searching_at = models.DateTimeField(_("search started"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    en_route_at = models.DateTimeField(_("on the way"), null=True, blank=True)
+    started_at = models.DateTimeField(_("visit started"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    unfulfilled_at = models.DateTimeField(_("unfulfilled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["-starts_at", "-pk"]
+        indexes = [
+            models.Index(fields=["customer", "-starts_at"], name="booking_customer"),
+            models.Index(fields=["status", "starts_at"], name="booking_status_start"),
+            models.Index(fields=["postcode"], name="booking_postcode"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    price_total=models.F("price_base")
+                    + models.F("price_surcharge")
+                    + models.F("price_extra")
+                ),
+                name="booking_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(helper__isnull=True)
+                | ~Q(status__in=["requested", "searching", "unfulfilled"]),
+                name="booking_no_helper_while_searching",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL_STATUSES
+
+    @property
+    def helper_on_the_way(self) -> bool:
+        return self.status in (self.Status.EN_ROUTE, self.Status.IN_PROGRESS)
+
+
+class BookingEvent(models.Model):
+    """One step in a booking's life, written in the same transaction as the change (the
+    audit trail and the customer's timeline)."""
+
+    class Role(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        HELPER = "helper", _("Helper")
+        STAFF = "staff", _("Staff")
+        SYSTEM = "system", _("System")
+
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=Booking.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=12, choices=Booking.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["booking", "at"], name="bookingevent_booking_at")]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.from_status or '–'} → {self.to_status}"

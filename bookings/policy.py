@@ -1,0 +1,122 @@
+"""Booking rules as pure functions of plain values (DESIGN §5): when a visit may start,
+what cancelling costs, whether a reschedule is allowed.
+
+Times are aware datetimes; opening hours are checked in the local time zone passed in.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, tzinfo
+from enum import StrEnum
+
+from bookings.pricing import round_to_5
+
+
+@dataclass(frozen=True)
+class BookingPolicy:
+    min_lead: timedelta = timedelta(hours=2)
+    max_ahead: timedelta = timedelta(days=60)
+    day_starts: time = time(7, 0)
+    day_ends: time = time(21, 0)
+    slot_minutes: int = 30
+    asap_last_start: time = time(20, 0)
+    free_cancellation: timedelta = timedelta(hours=24)
+    late_cancellation_percent: int = 50
+    free_reschedule: timedelta = timedelta(hours=24)
+    max_reschedules: int = 2
+
+    @classmethod
+    def from_settings(cls) -> "BookingPolicy":
+        from django.conf import settings
+
+        return cls(
+            min_lead=timedelta(hours=settings.BOOKING_MIN_LEAD_HOURS),
+            max_ahead=timedelta(days=settings.BOOKING_MAX_DAYS_AHEAD),
+            free_cancellation=timedelta(hours=settings.BOOKING_FREE_CANCELLATION_HOURS),
+            late_cancellation_percent=settings.BOOKING_LATE_CANCELLATION_PERCENT,
+            free_reschedule=timedelta(hours=settings.BOOKING_FREE_RESCHEDULE_HOURS),
+            max_reschedules=settings.BOOKING_MAX_RESCHEDULES,
+        )
+
+
+class StartProblem(StrEnum):
+    PAST = "past"
+    TOO_SOON = "too_soon"
+    TOO_FAR = "too_far"
+    OUTSIDE_HOURS = "outside_hours"
+    NOT_ON_SLOT = "not_on_slot"
+
+
+def start_problem(
+    starts_at: datetime, *, now: datetime, tz: tzinfo, policy: BookingPolicy
+) -> StartProblem | None:
+    """Why a chosen start time cannot be booked, or None if it can."""
+    local = starts_at.astimezone(tz)
+    if starts_at <= now:
+        return StartProblem.PAST
+    if starts_at - now < policy.min_lead:
+        return StartProblem.TOO_SOON
+    if starts_at - now > policy.max_ahead:
+        return StartProblem.TOO_FAR
+    if not policy.day_starts <= local.time() <= policy.day_ends:
+        return StartProblem.OUTSIDE_HOURS
+    if local.minute % policy.slot_minutes or local.second or local.microsecond:
+        return StartProblem.NOT_ON_SLOT
+    return None
+
+
+def asap_available(now: datetime, *, tz: tzinfo, policy: BookingPolicy) -> bool:
+    """'As soon as possible' is offered while helpers can still come today."""
+    return policy.day_starts <= now.astimezone(tz).time() <= policy.asap_last_start
+
+
+class FeeReason(StrEnum):
+    FREE = "free"
+    LATE = "late"
+    EN_ROUTE = "en_route"
+
+
+@dataclass(frozen=True)
+class CancellationTerms:
+    fee: int
+    reason: FeeReason
+    free_until: datetime
+
+
+def cancellation_terms(
+    *, base_price: int, starts_at: datetime, now: datetime, helper_on_the_way: bool,
+    policy: BookingPolicy, helper_assigned: bool = True,
+) -> CancellationTerms:  # fmt: skip
+    """Free until 24 h before the start; later half the base price; once the helper is on the
+    way (or has arrived) the full base price.
+
+    Always free while no helper has accepted: nobody has set time aside yet (this also keeps
+    "as soon as possible" bookings, which start within 24 h, free until a helper says yes).
+    """
+    free_until = starts_at - policy.free_cancellation
+    if helper_on_the_way:
+        return CancellationTerms(base_price, FeeReason.EN_ROUTE, free_until)
+    if now < free_until or not helper_assigned:
+        return CancellationTerms(0, FeeReason.FREE, free_until)
+    fee = round_to_5(base_price * policy.late_cancellation_percent / 100)
+    return CancellationTerms(fee, FeeReason.LATE, free_until)
+
+
+class RescheduleProblem(StrEnum):
+    TOO_LATE = "too_late"
+    TOO_MANY = "too_many"
+
+
+def reschedule_problem(
+    *, starts_at: datetime, now: datetime, reschedule_count: int, policy: BookingPolicy,
+    helper_assigned: bool = True,
+) -> RescheduleProblem | None:  # fmt: skip
+    """A visit can be moved free of charge until 24 h before it starts, at most twice.
+
+    The 24 h rule protects a helper who set the time aside; with no helper yet (still looking,
+    or nobody found) the visit can be moved until it starts.
+    """
+    if reschedule_count >= policy.max_reschedules:
+        return RescheduleProblem.TOO_MANY
+    if helper_assigned and now >= starts_at - policy.free_reschedule:
+        return RescheduleProblem.TOO_LATE
+    return None

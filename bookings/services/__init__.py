@@ -1,0 +1,23 @@
+"""Writes on bookings. Views, forms, admin actions and tasks call these; nothing else changes
+a booking's status."""
+
+from bookings.services.changes import (
+    CancelResult,
+    booking_cancel,
+    booking_reschedule,
+    cancellation_preview,
+)
+from bookings.services.creation import BookingRequest, booking_create, booking_quote
+from bookings.services.transitions import BookingError, booking_transition
+
+__all__ = [
+    "BookingError",
+    "BookingRequest",
+    "CancelResult",
+    "booking_cancel",
+    "booking_create",
+    "booking_quote",
+    "booking_reschedule",
+    "booking_transition",
+    "cancellation_preview",
+]

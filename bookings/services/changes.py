@@ -1,0 +1,165 @@
+"""What a customer can change after booking: cancel, move to another time."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookings import dispatch
+from bookings.models import Booking, BookingEvent
+from bookings.policy import (
+    BookingPolicy,
+    CancellationTerms,
+    RescheduleProblem,
+    cancellation_terms,
+    reschedule_problem,
+    start_problem,
+)
+from bookings.pricing import percent_of
+from bookings.services.creation import booking_quote
+from bookings.services.notices import notify_booking
+from bookings.services.transitions import BookingError, booking_transition, record_event
+from notifications.models import Notification
+
+Role = BookingEvent.Role
+Status = Booking.Status
+
+
+def cancellation_preview(*, booking: Booking, now: datetime | None = None) -> CancellationTerms:
+    """What cancelling would cost the customer right now (shown before they confirm)."""
+    return cancellation_terms(
+        base_price=booking.price_base,
+        starts_at=booking.starts_at,
+        now=now or timezone.now(),
+        helper_on_the_way=booking.helper_on_the_way,
+        policy=BookingPolicy.from_settings(),
+        helper_assigned=booking.helper_id is not None,
+    )
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    booking: Booking
+    fee: int
+    already_cancelled: bool = False
+
+
+def _locked(booking: Booking) -> Booking:
+    # Lock the booking row only: PostgreSQL cannot lock the nullable side of the helper join.
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("service", "helper__user")
+        .get(pk=booking.pk)
+    )
+
+
+def _people_to_tell(booking: Booking, helper: Any) -> list[Any]:
+    people = [booking.customer]
+    if helper is not None:
+        people.append(helper.user)
+    return people
+
+
+@transaction.atomic
+def booking_cancel(
+    *, booking: Booking, actor: Any, role: str, reason: str = "", now: datetime | None = None
+) -> CancelResult:
+    """Cancel a booking. A customer cancels free of charge until 24 h before the start, then
+    pays half the base price, and the full base price once the helper is on the way.
+    Cancelling an already cancelled booking changes nothing."""
+    now = now or timezone.now()
+    booking = _locked(booking)
+    if booking.status == Status.CANCELLED:
+        return CancelResult(booking, booking.cancellation_fee, already_cancelled=True)
+    fee = cancellation_preview(booking=booking, now=now).fee if role == Role.CUSTOMER else 0
+    helper = booking.helper
+    booking_transition(
+        booking=booking,
+        to=Status.CANCELLED,
+        actor=actor,
+        role=role,
+        note=reason,
+        data={"fee": fee},
+        now=now,
+    )
+    booking.cancellation_fee = fee
+    booking.cancellation_reason = reason
+    booking.save(update_fields=["cancellation_fee", "cancellation_reason"])
+    notify_booking(
+        booking,
+        Notification.Kind.BOOKING_CANCELLED,
+        recipients=_people_to_tell(booking, helper),
+        fee=fee,
+        cancelled_by=role,
+    )
+    return CancelResult(booking, fee)
+
+
+RESCHEDULE_MESSAGES = {
+    RescheduleProblem.TOO_LATE: _(
+        "Visits can be moved free of charge until 24 hours before they start. "
+        "Please cancel instead, or call us."
+    ),
+    RescheduleProblem.TOO_MANY: _("This visit has already been moved twice."),
+}
+
+
+@transaction.atomic
+def booking_reschedule(
+    *, booking: Booking, actor: Any, starts_at: datetime, now: datetime | None = None
+) -> Booking:
+    """Move a visit to another time: free until 24 h before the start, at most twice.
+
+    A booking still looking for a helper keeps looking for the new time; a confirmed one goes
+    back to looking, and its helper is asked again first (matching's job).
+    """
+    now = now or timezone.now()
+    policy = BookingPolicy.from_settings()
+    booking = _locked(booking)
+    if actor is None or booking.customer_id != actor.pk:
+        raise BookingError(_("You may not change this booking."), code="forbidden")
+    if booking.status not in (Status.SEARCHING, Status.CONFIRMED, Status.UNFULFILLED):
+        raise BookingError(_("This booking can no longer be moved."), code="status")
+    problem = reschedule_problem(
+        starts_at=booking.starts_at, now=now, reschedule_count=booking.reschedule_count,
+        policy=policy, helper_assigned=booking.helper_id is not None,
+    )  # fmt: skip
+    if problem:
+        raise BookingError(RESCHEDULE_MESSAGES[problem], code=problem)
+    if start_problem(starts_at, now=now, tz=timezone.get_default_timezone(), policy=policy):
+        raise BookingError(_("This time cannot be booked."), code="time")
+    previous: dict[str, Any] = {"starts_at": booking.starts_at.isoformat()}
+    helper = booking.helper
+    price = booking_quote(service=booking.service, tier=booking.tier, starts_at=starts_at, now=now)
+    booking.starts_at = starts_at
+    booking.ends_at = starts_at + timedelta(minutes=booking.service.duration_minutes)
+    booking.timing = Booking.Timing.SCHEDULED
+    booking.reschedule_count += 1
+    booking.price_base, booking.price_surcharge = price.base, price.surcharge
+    booking.price_total = price.base + price.surcharge + booking.price_extra
+    booking.commission = percent_of(booking.price_total, settings.PRICING_COMMISSION_PERCENT)
+    booking.save()
+    if helper is not None:
+        previous["helper_id"] = helper.pk
+    if booking.status == Status.SEARCHING:
+        record_event(
+            booking=booking, from_status=Status.SEARCHING, to_status=Status.SEARCHING,
+            actor=actor, role=Role.CUSTOMER, data={"rescheduled": previous}, at=now,
+        )  # fmt: skip
+    else:
+        booking_transition(
+            booking=booking, to=Status.SEARCHING, actor=actor, role=Role.CUSTOMER,
+            data={"rescheduled": previous}, now=now,
+        )  # fmt: skip
+    dispatch.start_on_commit(booking)
+    notify_booking(
+        booking,
+        Notification.Kind.BOOKING_RESCHEDULED,
+        recipients=_people_to_tell(booking, helper),
+        previous_starts_at=previous["starts_at"],
+    )
+    return booking

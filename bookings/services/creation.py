@@ -1,0 +1,155 @@
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookings import dispatch
+from bookings.models import Booking, BookingEvent, Service
+from bookings.policy import BookingPolicy, asap_available, start_problem
+from bookings.pricing import PricingPolicy, Quote, quote
+from bookings.services.notices import notify_booking
+from bookings.services.transitions import BookingError, booking_transition, record_event
+from mila.lib import geo
+from notifications.models import Notification
+from payments.gateway import payment_gateway
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """What a customer filled in; everything else (price, place) the server works out."""
+
+    service: Service
+    tier: str
+    problem: str
+    street: str
+    postcode: str
+    city: str
+    country: str
+    phone: str
+    timing: str
+    starts_at: datetime | None  # None: as soon as possible
+
+
+def booking_quote(
+    *, service: Service, tier: str, starts_at: datetime | None, now: datetime | None = None
+) -> Quote:
+    """The price for this service, helper type and start (ASAP starts now)."""
+    now = now or timezone.now()
+    return quote(
+        price=service.price,
+        duration_minutes=service.duration_minutes,
+        tier=tier,
+        starts_at=starts_at or now,
+        booked_at=now,
+        policy=PricingPolicy.from_settings(),
+        pro_only=service.pro_only,
+    )
+
+
+def _validate(request: BookingRequest, now: datetime) -> geo.Place:
+    if not Service.objects.bookable().filter(pk=request.service.pk).exists():
+        raise BookingError(_("This service cannot be booked at the moment."), code="service")
+    if request.tier not in request.service.tiers:
+        raise BookingError(_("This service is done by Pros only."), code="tier")
+    place = geo.lookup(request.postcode, request.country)
+    if place is None:
+        raise BookingError(_("We do not know this postcode."), code="postcode")
+    tz = timezone.get_default_timezone()
+    policy = BookingPolicy.from_settings()
+    if request.timing == Booking.Timing.ASAP and not asap_available(now, tz=tz, policy=policy):
+        raise BookingError(
+            _("“As soon as possible” is available from 07:00 to 20:00. Please choose a time."),
+            code="time",
+        )
+    if request.timing == Booking.Timing.SCHEDULED and (
+        request.starts_at is None or start_problem(request.starts_at, now=now, tz=tz, policy=policy)
+    ):
+        raise BookingError(_("This time cannot be booked."), code="time")
+    return place
+
+
+def booking_create(
+    *,
+    customer: Any,
+    request: BookingRequest,
+    idempotency_key: uuid.UUID,
+    now: datetime | None = None,
+) -> Booking:
+    """Book a visit: REQUESTED, then SEARCHING once payment is arranged (today: invoice).
+
+    The quote is computed here, never taken from the client. Submitting the same key twice
+    (double click, re-posted form, two tabs) returns the booking the first submit created.
+    """
+    now = now or timezone.now()
+    existing = Booking.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _same_customer(existing, customer)
+    place = _validate(request, now)
+    starts_at = request.starts_at if request.timing == Booking.Timing.SCHEDULED else now
+    assert starts_at is not None
+    price = booking_quote(service=request.service, tier=request.tier, starts_at=starts_at, now=now)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                booking = Booking.objects.create(
+                    customer=customer,
+                    service=request.service,
+                    tier=request.tier,
+                    problem=request.problem,
+                    street=request.street,
+                    postcode=place.postcode,
+                    city=request.city or place.name,
+                    country=place.country,
+                    lat=place.lat,
+                    lng=place.lng,
+                    phone=request.phone,
+                    timing=request.timing,
+                    starts_at=starts_at,
+                    ends_at=starts_at + timedelta(minutes=request.service.duration_minutes),
+                    price_base=price.base,
+                    price_surcharge=price.surcharge,
+                    price_extra=price.extra_time,
+                    price_total=price.total,
+                    commission=price.commission,
+                    idempotency_key=idempotency_key,
+                    created_at=now,
+                )
+        except IntegrityError:
+            # A concurrent submit with the same key won the race.
+            return _same_customer(Booking.objects.get(idempotency_key=idempotency_key), customer)
+        record_event(
+            booking=booking,
+            from_status="",
+            to_status=Booking.Status.REQUESTED,
+            actor=customer,
+            role=BookingEvent.Role.CUSTOMER,
+            at=now,
+        )
+        authorization = payment_gateway().authorize(booking)
+        booking.payment_method = authorization.method
+        booking.save(update_fields=["payment_method"])
+        if authorization.approved:
+            booking_transition(
+                booking=booking,
+                to=Booking.Status.SEARCHING,
+                actor=None,
+                role=BookingEvent.Role.SYSTEM,
+                note=authorization.note,
+                now=now,
+            )
+            dispatch.start_on_commit(booking)
+        notify_booking(booking, Notification.Kind.BOOKING_RECEIVED, recipients=[customer])
+    return booking
+
+
+def _same_customer(booking: Booking, customer: Any) -> Booking:
+    if booking.customer_id != customer.pk:
+        raise BookingError(_("This form was already used. Please start again."), code="key")
+    return booking

@@ -1,0 +1,37 @@
+"""Notifications about bookings: what goes into the outbox row (JSON) for e-mail and inbox."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.urls import reverse
+
+from bookings.models import Booking
+from notifications.services import notify
+
+
+def booking_context(booking: Booking, **extra: Any) -> dict[str, Any]:
+    """Plain values the inbox can show without a query; e-mails also get the booking itself
+    (see BookingsConfig.ready)."""
+    service = booking.service
+    return {
+        "booking_id": booking.pk,
+        "reference": booking.reference,
+        "url": reverse("bookings:detail", args=[booking.reference]),
+        "starts_at": booking.starts_at.isoformat(),
+        "timing": booking.timing,
+        "service": {lang: getattr(service, f"name_{lang}") for lang in ("de", "fr", "it", "en")},
+        **extra,
+    }
+
+
+def notify_booking(booking: Booking, kind: str, *, recipients: Iterable[Any], **extra: Any) -> None:
+    """One notification per recipient, worded for them: the customer gets a link to their
+    booking; a helper (who has no customer pages) gets the plain facts."""
+    for recipient in recipients:
+        context = booking_context(booking, **extra)
+        if recipient.pk == booking.customer_id:
+            context["audience"] = "customer"
+        else:
+            context["audience"] = "helper"
+            context["url"] = ""
+        notify(recipient=recipient, kind=kind, context=context)
