@@ -15,6 +15,7 @@ urlpatterns = [
     path("imprint/", views.imprint, name="imprint"),
     path("privacy/", views.privacy, name="privacy"),
     path("health/", views.health, name="health"),
+    path("", include("bookings.urls")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("customers.urls")),
     path("inbox/", include("notifications.urls")),

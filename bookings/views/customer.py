@@ -1,0 +1,124 @@
+"""A customer's own bookings: list, detail with timeline, cancel, move."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings.forms import CancelForm, StartTimeForm
+from bookings.models import Booking, BookingEvent
+from bookings.policy import BookingPolicy, reschedule_problem
+from bookings.selectors import (
+    booking_detail_for_customer,
+    booking_upcoming_and_past,
+    bookings_for_customer,
+)
+from bookings.services import BookingError, booking_cancel, booking_reschedule, cancellation_preview
+from bookings.services.changes import RESCHEDULE_MESSAGES
+
+CANCELLABLE = (
+    Booking.Status.REQUESTED,
+    Booking.Status.SEARCHING,
+    Booking.Status.CONFIRMED,
+    Booking.Status.EN_ROUTE,
+    Booking.Status.UNFULFILLED,
+)
+MOVABLE = (Booking.Status.SEARCHING, Booking.Status.CONFIRMED, Booking.Status.UNFULFILLED)
+
+
+@login_required
+def booking_list(request: HttpRequest) -> HttpResponse:
+    upcoming, past = booking_upcoming_and_past(request.user)
+    return render(request, "bookings/list.html", {"upcoming": upcoming, "past": past})
+
+
+@login_required
+def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = get_object_or_404(booking_detail_for_customer(request.user), reference=reference)
+    now = timezone.now()
+    return render(
+        request,
+        "bookings/detail.html",
+        {
+            "booking": booking,
+            "events": [e for e in booking.events.all() if e.to_status],
+            "can_cancel": booking.status in CANCELLABLE,
+            "can_move": booking.status in MOVABLE and _move_problem(booking, now) is None,
+            "cancel_terms": cancellation_preview(booking=booking, now=now),
+        },
+    )
+
+
+def _move_problem(booking: Booking, now: datetime) -> str | None:
+    problem = reschedule_problem(
+        starts_at=booking.starts_at, now=now, reschedule_count=booking.reschedule_count,
+        policy=BookingPolicy.from_settings(), helper_assigned=booking.helper_id is not None,
+    )  # fmt: skip
+    return str(RESCHEDULE_MESSAGES[problem]) if problem else None
+
+
+@login_required
+def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = get_object_or_404(bookings_for_customer(request.user), reference=reference)
+    if booking.status == Booking.Status.CANCELLED:
+        messages.info(request, _("This booking was already cancelled."))
+        return redirect("bookings:detail", reference=booking.reference)
+    if booking.status not in CANCELLABLE:
+        messages.error(request, _("This booking can no longer be cancelled."))
+        return redirect("bookings:detail", reference=booking.reference)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = booking_cancel(
+                booking=booking,
+                actor=request.user,
+                role=BookingEvent.Role.CUSTOMER,
+                reason=form.cleaned_data["reason"],
+            )
+        except BookingError as error:
+            messages.error(request, error.message)
+            return redirect("bookings:detail", reference=booking.reference)
+        if result.already_cancelled:
+            messages.info(request, _("This booking was already cancelled."))
+        else:
+            messages.success(request, _("Your booking has been cancelled."))
+        return redirect("bookings:detail", reference=booking.reference)
+    return render(
+        request,
+        "bookings/cancel.html",
+        {"booking": booking, "form": form, "terms": cancellation_preview(booking=booking)},
+    )
+
+
+@login_required
+def booking_reschedule_view(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = get_object_or_404(bookings_for_customer(request.user), reference=reference)
+    problem = None if booking.status in MOVABLE else _("This booking can no longer be moved.")
+    problem = problem or _move_problem(booking, timezone.now())
+    if problem:
+        messages.error(request, problem)
+        return redirect("bookings:detail", reference=booking.reference)
+    form = StartTimeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking_reschedule(
+                booking=booking, actor=request.user, starts_at=form.cleaned_data["starts_at"]
+            )
+        except BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your visit has been moved."))
+            return redirect("bookings:detail", reference=booking.reference)
+    return render(
+        request,
+        "bookings/reschedule.html",
+        {
+            "booking": booking,
+            "form": form,
+            "moves_left": BookingPolicy.from_settings().max_reschedules - booking.reschedule_count,
+        },
+    )
