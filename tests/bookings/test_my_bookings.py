@@ -1,0 +1,160 @@
+"""A customer's own bookings: list, detail, cancel, move; nobody else's."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.models import Booking, BookingEvent
+from tests.factories import BookingFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customer(client):
+    user = UserFactory(preferred_language="en")
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_list_query_count_does_not_grow(client, customer, count, django_assert_max_num_queries):
+    statuses = ["searching", "confirmed", "completed", "cancelled", "unfulfilled"]
+    for i in range(count):
+        BookingFactory(customer=customer, status=statuses[i % len(statuses)])
+    BookingFactory()  # someone else's
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("bookings:list"))
+    upcoming, past = response.context["upcoming"], response.context["past"]
+    assert len(upcoming) + len(past) == count
+    assert all(b.customer_id == customer.pk for b in upcoming + past)
+    assert all(not b.is_final for b in upcoming) and all(b.is_final for b in past)
+
+
+def test_list_empty_state(client, customer) -> None:
+    response = client.get(reverse("bookings:list"))
+    assert response.status_code == 200
+    assert reverse("bookings:catalogue") in response.content.decode()
+
+
+def test_detail_shows_status_timeline_price_and_helper(client, customer) -> None:
+    booking = BookingFactory(customer=customer, status="confirmed")
+    booking.helper.user.first_name, booking.helper.user.last_name = "Lena", "Schneider"
+    booking.helper.user.save()
+    BookingEvent.objects.create(booking=booking, from_status="searching", to_status="confirmed",
+                                role="helper", actor=booking.helper.user)  # fmt: skip
+    response = client.get(reverse("bookings:detail", args=[booking.reference]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Lena S." in body
+    assert "Schneider" not in body
+    assert booking.visit_code in body
+    assert "CHF" in body and booking.street in body
+    assert str(Booking.Status.CONFIRMED.label) in body
+
+
+@pytest.mark.parametrize("name", ["detail", "cancel", "reschedule"])
+def test_someone_elses_booking_is_404(client, customer, name: str) -> None:
+    other = BookingFactory()
+    assert client.get(reverse(f"bookings:{name}", args=[other.reference])).status_code == 404
+    assert client.post(reverse(f"bookings:{name}", args=[other.reference])).status_code == 404
+    other.refresh_from_db()
+    assert other.status == Booking.Status.SEARCHING
+
+
+def test_pages_need_login(client) -> None:
+    booking = BookingFactory()
+    for url in (reverse("bookings:list"), reverse("bookings:detail", args=[booking.reference])):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_cancel_shows_fee_before_confirming(client, customer) -> None:
+    soon = timezone.now() + timedelta(hours=5)
+    booking = BookingFactory(customer=customer, status="confirmed", starts_at=soon)
+    response = client.get(reverse("bookings:cancel", args=[booking.reference]))
+    assert response.status_code == 200
+    assert response.context["terms"].fee == booking.price_base // 2
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED  # nothing happened yet
+
+
+def test_cancel_twice_is_a_no_op(client, customer, django_capture_on_commit_callbacks) -> None:
+    booking = BookingFactory(customer=customer)
+    url = reverse("bookings:cancel", args=[booking.reference])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {"reason": "Es geht wieder."})
+    second = client.post(url, {"reason": "nochmal"}, follow=True)
+    booking.refresh_from_db()
+    assert first.status_code == 302
+    assert booking.status == Booking.Status.CANCELLED
+    assert booking.cancellation_fee == 0 and booking.cancellation_reason == "Es geht wieder."
+    assert booking.events.filter(to_status="cancelled").count() == 1
+    assert "already cancelled" in second.content.decode()
+    assert len(mail.outbox) == 1
+
+
+def test_completed_booking_cannot_be_cancelled(client, customer) -> None:
+    booking = BookingFactory(customer=customer, status="completed")
+    response = client.post(reverse("bookings:cancel", args=[booking.reference]), follow=True)
+    assert "can no longer be cancelled" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.COMPLETED
+
+
+def _new_slot(days: int = 5) -> dict[str, str]:
+    day = timezone.localdate() + timedelta(days=days)
+    return {"date": day.isoformat(), "time": "15:30"}
+
+
+def test_move_a_searching_booking(client, customer) -> None:
+    booking = BookingFactory(customer=customer)
+    response = client.post(reverse("bookings:reschedule", args=[booking.reference]), _new_slot())
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    local = timezone.localtime(booking.starts_at)
+    assert (local.date().isoformat(), local.strftime("%H:%M")) == tuple(_new_slot().values())
+    assert booking.reschedule_count == 1 and booking.status == Booking.Status.SEARCHING
+
+
+def test_move_bad_time_shows_error_and_changes_nothing(client, customer) -> None:
+    booking = BookingFactory(customer=customer)
+    starts_at = booking.starts_at
+    day = (timezone.localdate() + timedelta(days=5)).isoformat()
+    response = client.post(
+        reverse("bookings:reschedule", args=[booking.reference]), {"date": day, "time": "22:00"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    booking.refresh_from_db()
+    assert (booking.starts_at, booking.reschedule_count) == (starts_at, 0)
+
+
+def test_confirmed_visit_cannot_move_within_24_hours(client, customer) -> None:
+    soon = timezone.now() + timedelta(hours=20)
+    booking = BookingFactory(customer=customer, status="confirmed", starts_at=soon)
+    response = client.get(reverse("bookings:reschedule", args=[booking.reference]), follow=True)
+    assert "24 hours" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.reschedule_count == 0
+
+
+def test_visit_without_helper_can_move_within_24_hours(client, customer) -> None:
+    booking = BookingFactory(customer=customer, starts_at=timezone.now() + timedelta(hours=20))
+    response = client.post(reverse("bookings:reschedule", args=[booking.reference]), _new_slot())
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.reschedule_count == 1
+
+
+def test_third_move_is_refused(client, customer) -> None:
+    booking = BookingFactory(customer=customer, reschedule_count=2)
+    response = client.post(
+        reverse("bookings:reschedule", args=[booking.reference]), _new_slot(), follow=True
+    )
+    assert "already been moved twice" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.reschedule_count == 2

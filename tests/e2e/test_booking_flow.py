@@ -1,0 +1,79 @@
+"""A new visitor books Wi-Fi help on a phone, in German, signing up at the last step."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.utils import translation
+from playwright.sync_api import Page, expect
+
+from bookings.models import Booking
+from customers.models import User
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _confirmation_link(live_server_url: str) -> str:
+    message = next(m for m in reversed(mail.outbox) if m.to == ["vreni@example.ch"])
+    path = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", message.body)
+    assert path, message.body
+    return live_server_url + path.group(1)
+
+
+def test_new_visitor_books_wifi_setup_asap(
+    page: Page, live_server, artifacts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "As soon as possible" is offered 07:00–20:00; the test must not depend on the clock.
+    monkeypatch.setattr("bookings.forms.asap_available", lambda *args, **kwargs: True)
+    url = live_server.url
+
+    page.goto(url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    page.locator("main a[href='/services/']").first.click()
+    page.get_by_role("link", name="WLAN einrichten").first.click()
+    page.locator("main a[href='/book/start/wifi-setup/']").first.click()
+
+    page.locator("textarea[name=problem]").fill("Das WLAN im Schlafzimmer bricht immer wieder ab.")
+    page.locator("main form button[type=submit]").last.click()
+
+    page.locator("input[name=street]").fill("Bahnhofstrasse 1")
+    page.locator("input[name=postcode]").fill("8001")
+    page.locator("input[name=phone]").fill("079 123 45 67")
+    page.locator("main form button[type=submit]").last.click()
+
+    page.locator("input[name=timing][value=asap]").check()
+    page.locator("main form button[type=submit]").last.click()
+
+    # The quote shows the price before anything is booked; a visitor must sign up first.
+    expect(page.locator("main")).to_contain_text("CHF")
+    assert Booking.objects.count() == 0
+    page.locator("main a[href^='/accounts/signup/']").first.click()
+    page.locator("input[name=first_name]").fill("Vreni")
+    page.locator("input[name=email]").fill("vreni@example.ch")
+    page.locator("input[name=password1]").fill("Ein-sicheres-Passwort-42")
+    page.locator("input[name=password2]").fill("Ein-sicheres-Passwort-42")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+
+    page.goto(_confirmation_link(url))
+    page.locator("main form button[type=submit]").last.click()
+    # Verified and logged in, back at the quote with everything still filled in.
+    expect(page).to_have_url(re.compile(r"/book/quote/$"))
+    page.locator("main form button[type=submit]").last.click()
+
+    booking = Booking.objects.get()
+    assert booking.customer == User.objects.get(email="vreni@example.ch")
+    assert booking.status == Booking.Status.SEARCHING
+    assert (booking.postcode, booking.city, booking.service.slug) == (
+        "8001",
+        "Zürich",
+        "wifi-setup",
+    )
+
+    page.goto(url + "/bookings/")
+    with translation.override("de"):
+        searching = str(Booking.Status.SEARCHING.label)
+    expect(page.locator("main")).to_contain_text(searching)
+    expect(page.locator("main")).to_contain_text("WLAN einrichten")
+    page.screenshot(path=str(artifacts / "booking-flow-my-bookings.png"), full_page=True)
