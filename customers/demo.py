@@ -29,27 +29,42 @@ CUSTOMERS = (
 )
 
 
+def demo_user(
+    *, email: str, first_name: str, last_name: str, language: str, phone: str, staff: bool = False
+) -> User:
+    """A demo person with a verified e-mail address and the demo password (set once)."""
+    user, created = User.objects.get_or_create(
+        email=email,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "phone": phone,
+            "preferred_language": language,
+            "is_staff": staff,
+            "is_superuser": staff,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
 @transaction.atomic
 def seed() -> list[tuple[str, str, str]]:
     """Create (or refresh) the demo staff user and customers; return (role, e-mail, password)."""
     logins = []
     for person in (STAFF, *CUSTOMERS):
-        user, created = User.objects.get_or_create(
+        demo_user(
             email=person.email,
-            defaults={
-                "first_name": person.first_name,
-                "last_name": person.last_name,
-                "phone": person.phone,
-                "preferred_language": person.language,
-                "is_staff": person.staff,
-                "is_superuser": person.staff,
-            },
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        EmailAddress.objects.update_or_create(
-            user=user, email=person.email, defaults={"verified": True, "primary": True}
+            first_name=person.first_name,
+            last_name=person.last_name,
+            language=person.language,
+            phone=person.phone,
+            staff=person.staff,
         )
         logins.append(("staff" if person.staff else "customer", person.email, DEMO_PASSWORD))
     return logins

@@ -3,11 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from allauth.account.models import EmailAddress
 from django.db import transaction
 
-from customers.demo import DEMO_PASSWORD
-from customers.models import User
+from customers.demo import DEMO_PASSWORD, demo_user
 from helpers.models import HelperProfile
 
 
@@ -33,21 +31,13 @@ HELPERS = (
 @transaction.atomic
 def seed() -> list[tuple[str, str, str]]:
     logins: list[tuple[str, str, str]] = []
-    for person in HELPERS:
-        user, created = User.objects.get_or_create(
+    for number, person in enumerate(HELPERS):
+        user = demo_user(
             email=person.email,
-            defaults={
-                "first_name": person.first_name,
-                "last_name": person.last_name,
-                "preferred_language": person.language,
-                "phone": "+41 79 555 01 0" + str(len(logins)),
-            },
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        EmailAddress.objects.update_or_create(
-            user=user, email=person.email, defaults={"verified": True, "primary": True}
+            first_name=person.first_name,
+            last_name=person.last_name,
+            language=person.language,
+            phone=f"+41 79 555 01 {number:02d}",
         )
         HelperProfile.objects.get_or_create(
             user=user,

@@ -1,0 +1,75 @@
+"""Staff work with services and bookings in the admin."""
+
+import pytest
+from django.urls import reverse
+
+from bookings.models import Booking, Service
+from tests.factories import BookingFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_booking_changelist_query_count(staff_client, count, django_assert_max_num_queries):
+    BookingFactory.create_batch(count)
+    with django_assert_max_num_queries(12):
+        response = staff_client.get(reverse("admin:bookings_booking_changelist"))
+    assert response.status_code == 200
+
+
+def test_booking_filters_and_search(staff_client) -> None:
+    found = BookingFactory(postcode="3011", city="Bern", customer=UserFactory(email="x@bern.ch"))
+    BookingFactory(status="cancelled")
+    url = reverse("admin:bookings_booking_changelist")
+    by_status = staff_client.get(url, {"status__exact": "cancelled"})
+    assert by_status.context["cl"].result_count == 1
+    by_email = staff_client.get(url, {"q": "x@bern.ch"})
+    assert list(by_email.context["cl"].result_list) == [found]
+    by_postcode = staff_client.get(url, {"q": "3011"})
+    assert list(by_postcode.context["cl"].result_list) == [found]
+
+
+def test_booking_detail_is_read_only_with_events(staff_client) -> None:
+    booking = BookingFactory()
+    booking.events.create(from_status="requested", to_status="searching", role="system")
+    response = staff_client.get(reverse("admin:bookings_booking_change", args=[booking.pk]))
+    assert response.status_code == 200
+    assert 'name="status"' not in response.content.decode()
+    assert "searching" in response.content.decode()
+    assert staff_client.get(reverse("admin:bookings_booking_add")).status_code == 403
+
+
+def test_admin_action_cancels_through_the_service(staff_client) -> None:
+    booking = BookingFactory(status="confirmed")
+    response = staff_client.post(
+        reverse("admin:bookings_booking_changelist"),
+        {"action": "cancel_bookings", "_selected_action": [booking.pk]},
+    )
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED and booking.cancellation_fee == 0
+    event = booking.events.get(to_status="cancelled")
+    assert event.role == "staff"
+
+
+def test_service_active_toggle(staff_client) -> None:
+    service = Service.objects.get(slug="wifi-setup")
+    staff_client.post(
+        reverse("admin:bookings_service_changelist"),
+        {"action": "deactivate", "_selected_action": [service.pk]},
+    )
+    service.refresh_from_db()
+    assert not service.active
+
+
+def test_non_staff_cannot_open_the_admin(client) -> None:
+    client.force_login(UserFactory())
+    response = client.get(reverse("admin:bookings_booking_changelist"))
+    assert response.status_code in (302, 403)
+    assert "bookings_booking" not in response.get("Location", "")
