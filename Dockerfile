@@ -11,7 +11,7 @@ COPY . .
 RUN mkdir -p var \
     && for po in locale/*/LC_MESSAGES/django.po; do \
          lang=$(echo "$po" | cut -d/ -f2); \
-         pybabel compile --use-fuzzy -D django -i "$po" -o "${po%.po}.mo" -l "$lang"; \
+         pybabel compile -D django -i "$po" -o "${po%.po}.mo" -l "$lang"; \
        done \
     && DJANGO_ENV=development python manage.py collectstatic --noinput \
     && chown -R mila:mila var

@@ -25,7 +25,7 @@ $(STAMP): requirements/lock.txt
 	touch $(STAMP)
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
-	$(VENV)/bin/pybabel compile --use-fuzzy -D django -i $< -o $@ -l $*
+	$(VENV)/bin/pybabel compile -D django -i $< -o $@ -l $*
 
 install: $(STAMP) $(MO_FILES) ## Create .venv and install exactly what requirements/lock.txt pins
 	@mkdir -p var/static
