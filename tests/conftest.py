@@ -51,5 +51,15 @@ def redis_url() -> str:
 
 
 @pytest.fixture
+def catalogue(db: None) -> None:
+    """The service catalogue the data migration loads. Transactional tests flush tables when
+    they end, so tests that need it ask for it instead of relying on the migration."""
+    from bookings.catalogue_loader import load_catalogue
+    from bookings.models import Service, ServiceCategory
+
+    load_catalogue(ServiceCategory, Service)
+
+
+@pytest.fixture
 def user(db: None):
     return UserFactory()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from bookings.models import Booking, Service
 from tests.factories import BookingFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.fixture

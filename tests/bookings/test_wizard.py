@@ -12,7 +12,7 @@ from bookings.models import Booking, Service
 from notifications.models import Notification
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 ZURICH = ZoneInfo("Europe/Zurich")
 
 

@@ -12,11 +12,11 @@ import pytest
 
 from tests.conftest import REQUIRE_SERVICES
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the test makes
-# (reading the outbox, checking rows) are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("MILA_CHROMIUM", "/usr/bin/chromium")
+# Playwright's sync API keeps an event loop running in the test thread for the rest of the
+# session; the ORM calls tests make are still plain synchronous code. (Tests that start a
+# subprocess with deployment settings remove this variable from its environment.)
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 REQUIRE_BROWSER = REQUIRE_SERVICES or os.environ.get("MILA_REQUIRE_BROWSER") == "1"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 

@@ -11,7 +11,11 @@ from playwright.sync_api import Page, expect
 from bookings.models import Booking
 from customers.models import User
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("catalogue"),
+]
 
 
 def _confirmation_link(live_server_url: str) -> str:

@@ -73,7 +73,8 @@ def test_celery_is_configured_for_at_least_once_delivery() -> None:
 
 
 def test_beat_schedule_names_registered_tasks() -> None:
-    celery_app.loader.import_default_modules()
+    importlib.import_module("notifications.tasks")
+    importlib.import_module("bookings.tasks")
     for entry in celery_app.conf.beat_schedule.values():
         assert entry["task"] in celery_app.tasks
     assert any(

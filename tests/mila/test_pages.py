@@ -49,6 +49,7 @@ def test_health(client) -> None:
     assert client.get(reverse("health")).json() == {"status": "ok"}
 
 
+@pytest.mark.usefixtures("catalogue")
 def test_seed_demo_is_idempotent(client, capsys) -> None:
     call_command("seed_demo")
     first = User.objects.count()

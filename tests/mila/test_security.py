@@ -40,7 +40,8 @@ def production_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def _run(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION_ENV, "STATIC_ROOT"}}
+    leave_out = {*PRODUCTION_ENV, "STATIC_ROOT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in leave_out}
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, "DJANGO_SETTINGS_MODULE": "mila.settings", **env},
