@@ -10,10 +10,11 @@ LANGUAGES = ("de", "fr", "it", "en")
 
 
 def load_catalogue(category_model: Any, service_model: Any) -> None:
-    from bookings.catalogue import CATEGORIES, SERVICES
+    from bookings import catalogue
 
     categories = {}
-    for data in CATEGORIES:
+    data: dict[str, Any]
+    for data in catalogue.CATEGORIES:
         fields: dict[str, Any] = {"position": data["position"]}
         for lang in LANGUAGES:
             fields[f"name_{lang}"] = data["name"][lang]
@@ -21,7 +22,7 @@ def load_catalogue(category_model: Any, service_model: Any) -> None:
         categories[data["slug"]], _created = category_model.objects.get_or_create(
             slug=data["slug"], defaults=fields
         )
-    for data in SERVICES:
+    for data in catalogue.SERVICES:
         fields = {
             "category": categories[data["category"]],
             "position": data["position"],
