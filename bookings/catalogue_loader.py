@@ -13,7 +13,7 @@ def load_catalogue(category_model: Any, service_model: Any) -> None:
     from bookings import catalogue
 
     categories = {}
-    data: dict[str, Any]
+    data: Any  # plain dicts of mixed values (bookings/catalogue.py)
     for data in catalogue.CATEGORIES:
         fields: dict[str, Any] = {"position": data["position"]}
         for lang in LANGUAGES:
