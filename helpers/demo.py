@@ -1,12 +1,20 @@
-"""Demo helpers for ``manage.py seed_demo`` (idempotent). The helpers issue adds many more."""
+"""Demo helpers for ``manage.py seed_demo`` (idempotent): three named demo logins plus ~60
+approved helpers across eight Swiss cities — French speakers in Romandie, Italian speakers in
+Ticino — with skills, radii and weekly times, and a few applications waiting for staff."""
 
+import random
 from dataclasses import dataclass
+from datetime import time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
+from bookings.models import ServiceCategory
 from customers.demo import DEMO_PASSWORD, demo_user
-from helpers.models import HelperProfile
+from customers.models import User
+from helpers.models import AvailabilityWindow, HelperEvent, HelperProfile
+from mila.lib import geo
 
 
 @dataclass(frozen=True)
@@ -19,18 +27,62 @@ class DemoHelper:
     rating: str
     ratings: int
     jobs: int
+    postcode: str = "8001"
 
 
 HELPERS = (
-    DemoHelper("lena@mila.example", "Lena", "Schneider", "de", "friend", "4.9", 23, 31),
-    DemoHelper("marco@mila.example", "Marco", "Bernasconi", "it", "pro", "4.7", 41, 58),
-    DemoHelper("sophie@mila.example", "Sophie", "Favre", "fr", "friend", "0", 0, 0),
+    DemoHelper("lena@mila.example", "Lena", "Schneider", "de", "friend", "4.9", 23, 31, "8008"),
+    DemoHelper("marco@mila.example", "Marco", "Bernasconi", "it", "pro", "4.7", 41, 58, "8004"),
+    DemoHelper("sophie@mila.example", "Sophie", "Favre", "fr", "friend", "0", 0, 0, "1003"),
 )
+
+# city: (postcodes, the language spoken there)
+CITIES = {
+    "Zürich": (["8001", "8004", "8006", "8037", "8050"], "de"),
+    "Bern": (["3011", "3012", "3014", "3018"], "de"),
+    "Basel": (["4051", "4052", "4056", "4058"], "de"),
+    "Luzern": (["6003", "6004", "6005"], "de"),
+    "St. Gallen": (["9000", "9008", "9011"], "de"),
+    "Lausanne": (["1003", "1004", "1005", "1007"], "fr"),
+    "Genève": (["1201", "1202", "1205", "1207"], "fr"),
+    "Lugano": (["6900", "6903", "6900"], "it"),
+}
+NAMES = {
+    "de": (
+        ["Anna", "Luca", "Mia", "Noah", "Lea", "Jonas", "Laura", "Simon", "Nina", "David",
+         "Sarah", "Reto", "Claudia", "Urs", "Fabienne", "Beat", "Sandra", "Marco", "Ruth",
+         "Adrian"],
+        ["Müller", "Meier", "Schmid", "Keller", "Weber", "Huber", "Schneider", "Steiner",
+         "Brunner", "Baumann", "Gerber", "Frei", "Moser", "Widmer", "Zürcher", "Graf"],
+    ),
+    "fr": (
+        ["Camille", "Julien", "Chloé", "Nicolas", "Léa", "Antoine", "Manon", "Mathieu", "Élodie",
+         "Yves", "Aurélie", "Pascal"],
+        ["Favre", "Rochat", "Bonvin", "Morel", "Perret", "Dubois", "Jaquet", "Rey", "Monnier",
+         "Chevalley"],
+    ),
+    "it": (
+        ["Giulia", "Matteo", "Sara", "Davide", "Elena", "Andrea", "Chiara", "Fabio"],
+        ["Bernasconi", "Rossi", "Ferrari", "Pedrazzini", "Lombardi", "Bianchi", "Galli",
+         "Rezzonico"],
+    ),
+}  # fmt: skip
+SECOND_LANGUAGE = {"de": ["en", "fr"], "fr": ["en", "de"], "it": ["de", "fr", "en"]}
+WEEKLY_PATTERNS = (
+    [(d, time(8), time(12)) for d in range(5)] + [(d, time(14), time(18)) for d in range(5)],
+    [(d, time(17), time(21)) for d in range(5)] + [(5, time(9), time(16))],
+    [(d, time(9), time(17)) for d in (0, 2, 4)],
+    [(5, time(8), time(18)), (6, time(10), time(16))],
+    [(d, time(7, 30), time(11, 30)) for d in range(6)],
+)
+HELPERS_PER_CITY = 8
+APPLICATIONS = 4
 
 
 @transaction.atomic
 def seed() -> list[tuple[str, str, str]]:
     logins: list[tuple[str, str, str]] = []
+    categories = list(ServiceCategory.objects.order_by("position"))
     for number, person in enumerate(HELPERS):
         user = demo_user(
             email=person.email,
@@ -39,15 +91,86 @@ def seed() -> list[tuple[str, str, str]]:
             language=person.language,
             phone=f"+41 79 555 01 {number:02d}",
         )
-        HelperProfile.objects.get_or_create(
-            user=user,
-            defaults={
-                "tier": person.tier,
-                "status": HelperProfile.Status.APPROVED,
-                "rating_average": Decimal(person.rating),
-                "rating_count": person.ratings,
-                "completed_jobs": person.jobs,
-            },
-        )
+        profile = _profile(user, person.tier, person.postcode, [person.language, "en"],
+                           categories[:5], HelperProfile.Status.APPROVED)  # fmt: skip
+        if profile.rating_count == 0 and person.ratings:
+            HelperProfile.objects.filter(pk=profile.pk).update(
+                rating_average=Decimal(person.rating), rating_count=person.ratings,
+                completed_jobs=person.jobs,
+            )  # fmt: skip
         logins.append(("helper", person.email, DEMO_PASSWORD))
+    _seed_crowd(categories)
     return logins
+
+
+def _seed_crowd(categories: list[ServiceCategory]) -> None:
+    rng = random.Random(2026)  # the same crowd on every machine
+    count = 0
+    for city_number, (postcodes, language) in enumerate(CITIES.values()):
+        first_names, last_names = NAMES[language]
+        # The first few cities also have one application waiting for staff.
+        waiting = 1 if city_number < APPLICATIONS else 0
+        for i in range(HELPERS_PER_CITY + waiting):
+            status = (
+                HelperProfile.Status.APPLIED
+                if i == HELPERS_PER_CITY
+                else HelperProfile.Status.APPROVED
+            )
+            user = demo_user(
+                email=f"helper{count:02d}@mila.example",
+                first_name=rng.choice(first_names),
+                last_name=rng.choice(last_names),
+                language=language,
+                phone=f"+41 78 600 {count // 100:02d} {count % 100:02d}",
+            )
+            languages = [language, *rng.sample(SECOND_LANGUAGE[language], k=rng.randint(0, 2))]
+            tier = "pro" if rng.random() < 0.25 else "friend"
+            skills = rng.sample(categories, k=rng.randint(2, 5))
+            profile = _profile(user, tier, rng.choice(postcodes), languages, skills, status)
+            if status == HelperProfile.Status.APPROVED and not profile.windows.exists():
+                _demo_stats(profile, rng)
+                AvailabilityWindow.objects.bulk_create(
+                    AvailabilityWindow(helper=profile, weekday=d, starts=s, ends=e)
+                    for d, s, e in rng.choice(WEEKLY_PATTERNS)
+                )
+            count += 1
+
+
+def _profile(
+    user: User, tier: str, postcode: str, languages: list[str], skills: list[ServiceCategory],
+    status: str,
+) -> HelperProfile:  # fmt: skip
+    existing = HelperProfile.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    place = geo.lookup(postcode)
+    assert place is not None, postcode
+    now = timezone.now()
+    profile = HelperProfile.objects.create(
+        user=user, tier=tier, status=status, postcode=place.postcode, city=place.name,
+        country="CH", lat=place.lat, lng=place.lng, languages=languages,
+        radius_km=random.Random(user.email).choice([5, 8, 10, 15, 20, 25]),
+        max_jobs_per_day=3, conduct_accepted_at=now, created_at=now - timedelta(days=30),
+        reviewed_at=now - timedelta(days=28) if status == HelperProfile.Status.APPROVED else None,
+        company_name=f"{user.last_name} IT-Service GmbH" if tier == "pro" else "",
+        uid="CHE-116.281.710" if tier == "pro" else "",
+        bio=("Ich helfe gerne bei WLAN, Handy und Computer – geduldig und in einfachen Worten. "
+             "Seit vielen Jahren mache ich das für Familie und Nachbarn."),
+    )  # fmt: skip
+    profile.skills.set(skills)
+    HelperEvent.objects.create(helper=profile, from_status="", to_status="applied", actor=user,
+                               at=profile.created_at)  # fmt: skip
+    if status == HelperProfile.Status.APPROVED:
+        HelperEvent.objects.create(helper=profile, from_status="applied", to_status="approved",
+                                   at=profile.reviewed_at or now)  # fmt: skip
+    return profile
+
+
+def _demo_stats(profile: HelperProfile, rng: random.Random) -> None:
+    ratings = rng.choice([0, 0, 3, 8, 15, 27, 40])
+    HelperProfile.objects.filter(pk=profile.pk).update(
+        rating_count=ratings,
+        rating_average=Decimal(str(round(rng.uniform(4.2, 5.0), 1))) if ratings else Decimal(0),
+        completed_jobs=ratings + rng.randint(0, 6),
+        acceptance_rate=round(rng.uniform(0.5, 0.95), 2),
+    )

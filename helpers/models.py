@@ -1,8 +1,18 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CHOICES = settings.LANGUAGES
+
+
+class HelperProfileQuerySet(models.QuerySet["HelperProfile"]):
+    def approved(self) -> "HelperProfileQuerySet":
+        return self.filter(status=HelperProfile.Status.APPROVED)
 
 
 class HelperProfile(models.Model):
@@ -16,9 +26,9 @@ class HelperProfile(models.Model):
         PRO = "pro", _("Pro")
 
     class Status(models.TextChoices):
-        APPLIED = "applied", _("Applied")
+        APPLIED = "applied", _("Under review")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", _("Not accepted")
         SUSPENDED = "suspended", _("Suspended")
 
     user = models.OneToOneField(
@@ -27,21 +37,61 @@ class HelperProfile(models.Model):
         on_delete=models.PROTECT,
         related_name="helper_profile",
     )
+    public_id = models.UUIDField(_("public id"), unique=True, default=uuid.uuid4, editable=False)
     tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, default=Tier.FRIEND)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.APPLIED
     )
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    company_name = models.CharField(_("company name"), max_length=120, blank=True)
+    uid = models.CharField(_("UID number"), max_length=15, blank=True)
+    bio = models.TextField(_("about me"), blank=True)
+    skills = models.ManyToManyField(
+        "bookings.ServiceCategory", verbose_name=_("skills"), related_name="helpers", blank=True
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("town"), max_length=80, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="CH")
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
+    radius_km = models.PositiveSmallIntegerField(_("service radius (km)"), default=10)
+    max_jobs_per_day = models.PositiveSmallIntegerField(_("jobs per day at most"), default=3)
+    conduct_accepted_at = models.DateTimeField(_("code of conduct accepted"), null=True, blank=True)
+
     rating_average = models.DecimalField(
         _("average rating"), max_digits=3, decimal_places=2, default=Decimal("0")
     )
     rating_count = models.PositiveIntegerField(_("number of ratings"), default=0)
     completed_jobs = models.PositiveIntegerField(_("completed jobs"), default=0)
-    created_at = models.DateTimeField(_("applied"), auto_now_add=True)
+    acceptance_rate = models.FloatField(_("acceptance rate"), null=True, blank=True)
+    median_response_seconds = models.PositiveIntegerField(
+        _("median response time (s)"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("applied"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    objects = HelperProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("helper")
         verbose_name_plural = _("helpers")
-        indexes = [models.Index(fields=["status", "tier"], name="helper_status_tier")]
+        indexes = [
+            models.Index(fields=["status", "tier"], name="helper_status_tier"),
+            # Matching's bounding-box pre-filter (DESIGN §6).
+            models.Index(fields=["status", "lat", "lng"], name="helper_status_lat_lng"),
+            models.Index(fields=["status", "created_at"], name="helper_queue"),
+            models.Index(fields=["postcode"], name="helper_postcode"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(radius_km__gte=1, radius_km__lte=50), name="helper_radius_1_50"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_jobs_per_day__gte=1, max_jobs_per_day__lte=10),
+                name="helper_jobs_per_day_1_10",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.public_name
@@ -57,3 +107,94 @@ class HelperProfile(models.Model):
     def initials(self) -> str:
         user = self.user
         return (user.first_name[:1] + user.last_name[:1]).upper() or "M"
+
+    @property
+    def language_names(self) -> list[str]:
+        names = dict(LANGUAGE_CHOICES)
+        return [str(names[code]) for code in self.languages if code in names]
+
+
+class HelperEvent(models.Model):
+    """Audit trail of an application: who changed its status, when and why."""
+
+    helper = models.ForeignKey(
+        HelperProfile, verbose_name=_("helper"), on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=10, choices=HelperProfile.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=10, choices=HelperProfile.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("helper event")
+        verbose_name_plural = _("helper events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.helper_id}: {self.from_status or '–'} → {self.to_status}"
+
+
+class AvailabilityWindow(models.Model):
+    """A weekly time a helper can work, in Swiss local time: e.g. Tuesdays 08:00–12:00."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    helper = models.ForeignKey(
+        HelperProfile, verbose_name=_("helper"), on_delete=models.CASCADE, related_name="windows"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("availability window")
+        verbose_name_plural = _("availability windows")
+        ordering = ["weekday", "starts"]
+        indexes = [models.Index(fields=["helper", "weekday"], name="window_helper_weekday")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="window_ends_after"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class TimeOff(models.Model):
+    """Days a helper is away (holidays, illness), both days included."""
+
+    helper = models.ForeignKey(
+        HelperProfile, verbose_name=_("helper"), on_delete=models.CASCADE, related_name="time_off"
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    note = models.CharField(_("note"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("time off")
+        verbose_name_plural = _("time off")
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")), name="timeoff_ends_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_day} – {self.last_day}"

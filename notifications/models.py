@@ -25,6 +25,11 @@ class Notification(models.Model):
         BOOKING_RECEIVED = "booking_received", _("Booking received")
         BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
         BOOKING_RESCHEDULED = "booking_rescheduled", _("Booking moved")
+        HELPER_APPLIED = "helper_applied", _("Helper application received")
+        HELPER_APPROVED = "helper_approved", _("Helper approved")
+        HELPER_REJECTED = "helper_rejected", _("Helper application declined")
+        HELPER_SUSPENDED = "helper_suspended", _("Helper suspended")
+        HELPER_REINSTATED = "helper_reinstated", _("Helper reinstated")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,0 +1,169 @@
+"""Writes on helpers: applying, staff decisions, profile, weekly windows, time off."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import ServiceCategory
+from helpers.availability import Window, windows_problems
+from helpers.models import AvailabilityWindow, HelperEvent, HelperProfile, TimeOff
+from mila.lib import geo
+from notifications.models import Notification
+from notifications.services import notify
+
+Status = HelperProfile.Status
+
+# Which status changes staff may make, and the notification each sends.
+DECISIONS: dict[tuple[str, str], str] = {
+    (Status.APPLIED, Status.APPROVED): Notification.Kind.HELPER_APPROVED,
+    (Status.APPLIED, Status.REJECTED): Notification.Kind.HELPER_REJECTED,
+    (Status.APPROVED, Status.SUSPENDED): Notification.Kind.HELPER_SUSPENDED,
+    (Status.SUSPENDED, Status.APPROVED): Notification.Kind.HELPER_REINSTATED,
+}
+NEEDS_REASON = frozenset({Status.REJECTED, Status.SUSPENDED})
+
+
+class HelperError(Exception):
+    def __init__(self, message: Any, code: str = "invalid") -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Application:
+    """What someone fills in to become a helper (already validated by the form)."""
+
+    tier: str
+    skills: Sequence[ServiceCategory]
+    languages: Sequence[str]
+    postcode: str
+    country: str
+    radius_km: int
+    bio: str
+    phone: str
+    max_jobs_per_day: int
+    company_name: str = ""
+    uid: str = ""
+
+
+def _apply_fields(profile: HelperProfile, application: Application) -> None:
+    place = geo.lookup(application.postcode, application.country)
+    if place is None:
+        raise HelperError(_("We do not know this postcode."), code="postcode")
+    profile.tier = application.tier
+    profile.company_name = application.company_name if application.tier == "pro" else ""
+    profile.uid = application.uid if application.tier == "pro" else ""
+    profile.languages = list(application.languages)
+    profile.postcode, profile.city, profile.country = place.postcode, place.name, place.country
+    profile.lat, profile.lng = place.lat, place.lng
+    profile.radius_km = application.radius_km
+    profile.bio = application.bio
+    profile.max_jobs_per_day = application.max_jobs_per_day
+
+
+@transaction.atomic
+def helper_apply(*, user: Any, application: Application) -> HelperProfile:
+    """Someone applies to help. One application per person: applying again returns the
+    existing one unchanged. The applicant gets an e-mail; staff find it in the admin queue."""
+    existing = HelperProfile.objects.select_for_update().filter(user=user).first()
+    if existing is not None:
+        return existing
+    profile = HelperProfile(user=user, status=Status.APPLIED, conduct_accepted_at=timezone.now())
+    _apply_fields(profile, application)
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:  # the same person applied in another request at the same moment
+        return HelperProfile.objects.get(user=user)
+    profile.skills.set(application.skills)
+    user.phone = application.phone
+    user.save(update_fields=["phone"])
+    HelperEvent.objects.create(helper=profile, from_status="", to_status=Status.APPLIED, actor=user)
+    notify(recipient=user, kind=Notification.Kind.HELPER_APPLIED, context=_context(profile))
+    return profile
+
+
+@transaction.atomic
+def helper_update_profile(*, profile: HelperProfile, application: Application) -> HelperProfile:
+    """A helper edits their own details (status stays as it is)."""
+    _apply_fields(profile, application)
+    profile.save()
+    profile.skills.set(application.skills)
+    profile.user.phone = application.phone
+    profile.user.save(update_fields=["phone"])
+    return profile
+
+
+@transaction.atomic
+def helper_decide(
+    *, profile: HelperProfile, to: str, actor: Any, reason: str = ""
+) -> HelperProfile:
+    """Staff approve, reject (with a reason), suspend (with a reason) or reinstate a helper.
+
+    A compare-and-set on the old status: two staff clicking at once change it once.
+    """
+    if actor is None or not actor.is_staff:
+        raise HelperError(_("Only staff can decide on helpers."), code="forbidden")
+    kind = DECISIONS.get((profile.status, to))
+    if kind is None:
+        raise HelperError(
+            _("A helper cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": Status(profile.status).label, "to": Status(to).label},
+            code="transition",
+        )
+    reason = reason.strip()
+    if to in NEEDS_REASON and not reason:
+        raise HelperError(_("Please give a reason; the helper will read it."), code="reason")
+    now = timezone.now()
+    changed = HelperProfile.objects.filter(pk=profile.pk, status=profile.status).update(
+        status=to, status_reason=reason, reviewed_at=now
+    )
+    if changed != 1:
+        raise HelperError(_("Someone else changed this helper just now."), code="concurrent")
+    from_status = profile.status
+    profile.status, profile.status_reason, profile.reviewed_at = to, reason, now
+    HelperEvent.objects.create(
+        helper=profile, from_status=from_status, to_status=to, actor=actor, reason=reason, at=now
+    )
+    notify(recipient=profile.user, kind=kind, context=_context(profile, reason=reason))
+    return profile
+
+
+def _context(profile: HelperProfile, **extra: Any) -> dict[str, Any]:
+    return {"helper_id": profile.pk, "tier": profile.tier, **extra}
+
+
+@transaction.atomic
+def availability_set_windows(*, profile: HelperProfile, windows: Iterable[Window]) -> None:
+    """Replace a helper's weekly windows (15-minute steps, no overlaps) in one go."""
+    windows = list(windows)
+    if windows_problems(windows):
+        raise HelperError(_("Please check the times."), code="windows")
+    AvailabilityWindow.objects.filter(helper=profile).delete()
+    AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(helper=profile, weekday=w.weekday, starts=w.starts, ends=w.ends)
+        for w in windows
+    )
+
+
+def time_off_add(
+    *, profile: HelperProfile, first_day: date, last_day: date, note: str = ""
+) -> TimeOff:
+    if last_day < first_day:
+        raise HelperError(_("The last day cannot be before the first day."), code="order")
+    return TimeOff.objects.create(helper=profile, first_day=first_day, last_day=last_day, note=note)
+
+
+def time_off_delete(*, profile: HelperProfile, time_off_id: int) -> bool:
+    deleted, _rows = TimeOff.objects.filter(helper=profile, pk=time_off_id).delete()
+    return bool(deleted)
+
+
+def helper_public_since(profile: HelperProfile) -> datetime:
+    return profile.reviewed_at or profile.created_at
