@@ -16,6 +16,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("health/", views.health, name="health"),
     path("", include("bookings.urls")),
+    path("", include("helpers.urls")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("customers.urls")),
     path("inbox/", include("notifications.urls")),

@@ -1,0 +1,177 @@
+"""Staff review helpers here: the application queue, and approve / reject / suspend /
+reinstate through helpers.services (each writes an audit row and e-mails the helper)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from helpers.forms import DecisionForm
+from helpers.models import AvailabilityWindow, HelperEvent, HelperProfile, TimeOff
+from helpers.services import HelperError, helper_decide
+from helpers.validators import normalise_uid
+from mila.lib import geo
+
+Status = HelperProfile.Status
+
+
+class HelperEventInline(admin.TabularInline):
+    model = HelperEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class WindowInline(admin.TabularInline):
+    model = AvailabilityWindow
+    extra = 0
+
+
+class TimeOffInline(admin.TabularInline):
+    model = TimeOff
+    extra = 0
+
+
+class HelperProfileAdminForm(forms.ModelForm):
+    """Staff may correct a helper's details; the same rules as the helper's own form apply."""
+
+    class Meta:
+        model = HelperProfile
+        fields = [
+            "tier", "company_name", "uid", "skills", "languages", "bio", "postcode", "country",
+            "radius_km", "max_jobs_per_day",
+        ]  # fmt: skip
+
+    def clean_uid(self) -> str:
+        value = (self.cleaned_data.get("uid") or "").strip()
+        return normalise_uid(value) if value else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("tier") == HelperProfile.Tier.PRO and not (
+            data.get("company_name") and (data.get("uid") or "uid" in self.errors)
+        ):
+            self.add_error("company_name", _("Pros need a company name and a UID number."))
+        self.place = geo.lookup(data.get("postcode") or "", data.get("country") or "CH")
+        if self.place is None:
+            self.add_error("postcode", _("We don't know this postcode. Please check it."))
+        return data
+
+
+@admin.register(HelperProfile)
+class HelperProfileAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "email", "tier", "status", "postcode", "city", "created_at"]
+    list_filter = ["status", "tier", "skills", "country"]
+    list_select_related = ["user"]
+    search_fields = ["user__first_name", "user__last_name", "user__email", "postcode", "city",
+                     "company_name", "uid"]  # fmt: skip
+    ordering = ["created_at"]  # the queue: oldest application first
+    date_hierarchy = "created_at"
+    filter_horizontal = ["skills"]
+    inlines = [HelperEventInline, WindowInline, TimeOffInline]
+    actions = ["approve", "reject", "suspend", "reinstate"]
+    readonly_fields = [
+        "user", "email", "phone", "public_id", "status", "status_reason", "reviewed_at", "city",
+        "conduct_accepted_at", "created_at", "lat", "lng", "rating_average", "rating_count",
+        "completed_jobs", "acceptance_rate", "median_response_seconds",
+    ]  # fmt: skip
+    fieldsets = (
+        (None, {"fields": ("user", "email", "phone", "tier", "status", "status_reason",
+                           "reviewed_at", "public_id")}),
+        (_("Application"), {"fields": ("company_name", "uid", "skills", "languages", "bio",
+                                       "conduct_accepted_at", "created_at")}),
+        (_("Service area"), {"fields": ("postcode", "city", "country", "lat", "lng",
+                                        "radius_km", "max_jobs_per_day")}),
+        (_("Statistics"), {"fields": ("rating_average", "rating_count", "completed_jobs",
+                                      "acceptance_rate", "median_response_seconds")}),
+    )  # fmt: skip
+
+    form = HelperProfileAdminForm
+
+    def save_model(self, request: HttpRequest, obj: HelperProfile, form: Any, change: bool) -> None:
+        # The map position follows the postcode, so matching searches around the right place.
+        place = form.place
+        obj.postcode, obj.city, obj.lat, obj.lng = place.postcode, place.name, place.lat, place.lng
+        super().save_model(request, obj, form, change)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[HelperProfile]:
+        return super().get_queryset(request).select_related("user")
+
+    @admin.display(description=_("e-mail"), ordering="user__email")
+    def email(self, profile: HelperProfile) -> str:
+        return profile.user.email
+
+    @admin.display(description=_("phone"))
+    def phone(self, profile: HelperProfile) -> str:
+        return str(profile.user.phone or "")
+
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[HelperProfile], to: str, reason: str = ""
+    ) -> None:
+        done = 0
+        for profile in queryset.select_related("user"):
+            try:
+                helper_decide(profile=profile, to=to, actor=request.user, reason=reason)
+            except HelperError as error:
+                self.message_user(request, f"{profile}: {error.message}", messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                _("%(count)d helper(s) now: %(status)s.")
+                % {"count": done, "status": Status(to).label},
+                messages.SUCCESS,
+            )
+
+    def _decide_with_reason(
+        self, request: HttpRequest, queryset: QuerySet[HelperProfile], to: str, title: object
+    ) -> HttpResponse | None:
+        """Rejecting and suspending need a reason: ask for it on an intermediate page."""
+        form = DecisionForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            self._decide(request, queryset, to, form.cleaned_data["reason"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "helpers": queryset.select_related("user"),
+            "action": request.POST.get("action"),
+            "opts": self.model._meta,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/helpers/decision.html", context)
+
+    @admin.action(description=_("Approve selected applications"), permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[HelperProfile]) -> None:
+        self._decide(request, queryset, Status.APPROVED)
+
+    @admin.action(
+        description=_("Decline selected applications (reason needed)"), permissions=["change"]
+    )
+    def reject(
+        self, request: HttpRequest, queryset: QuerySet[HelperProfile]
+    ) -> HttpResponse | None:
+        return self._decide_with_reason(
+            request, queryset, Status.REJECTED, _("Decline applications")
+        )
+
+    @admin.action(description=_("Suspend selected helpers (reason needed)"), permissions=["change"])
+    def suspend(
+        self, request: HttpRequest, queryset: QuerySet[HelperProfile]
+    ) -> HttpResponse | None:
+        return self._decide_with_reason(request, queryset, Status.SUSPENDED, _("Suspend helpers"))
+
+    @admin.action(description=_("Reinstate selected helpers"), permissions=["change"])
+    def reinstate(self, request: HttpRequest, queryset: QuerySet[HelperProfile]) -> None:
+        self._decide(request, queryset, Status.APPROVED)
