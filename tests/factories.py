@@ -1,4 +1,5 @@
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import factory
@@ -9,7 +10,7 @@ from factory.django import DjangoModelFactory
 from bookings.models import Booking, Service, ServiceCategory
 from bookings.pricing import PricingPolicy, percent_of, tier_price
 from customers.models import User
-from helpers.models import HelperProfile
+from helpers.models import AvailabilityWindow, HelperProfile, TimeOff
 from notifications.models import Notification
 
 PASSWORD = "Correct-Horse-42"
@@ -45,14 +46,55 @@ class NotificationFactory(DjangoModelFactory[Notification]):
 
 
 class HelperProfileFactory(DjangoModelFactory[HelperProfile]):
-    """An approved Friend."""
+    """An approved Friend living in Zürich 8001 who speaks German.
+
+    ``HelperProfileFactory(skills=[category, ...])`` sets their skills.
+    """
 
     class Meta:
         model = HelperProfile
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     tier = HelperProfile.Tier.FRIEND
     status = HelperProfile.Status.APPROVED
+    bio = "Ich helfe gerne bei WLAN, Fernseher und Smartphone – geduldig und verständlich."
+    languages = factory.LazyFunction(lambda: ["de"])
+    postcode = "8001"
+    city = "Zürich"
+    country = "CH"
+    lat = 47.3721
+    lng = 8.5417
+    conduct_accepted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def skills(obj: HelperProfile, create: bool, extracted: Any, **kwargs: object) -> None:  # noqa: N805
+        if create and extracted:
+            obj.skills.set(extracted)
+
+
+class AvailabilityWindowFactory(DjangoModelFactory[AvailabilityWindow]):
+    """Mondays 08:00–12:00 (Swiss local time)."""
+
+    class Meta:
+        model = AvailabilityWindow
+
+    helper = factory.SubFactory(HelperProfileFactory)
+    weekday = AvailabilityWindow.Weekday.MONDAY
+    starts = time(8, 0)
+    ends = time(12, 0)
+
+
+class TimeOffFactory(DjangoModelFactory[TimeOff]):
+    """A week off, starting in ten days."""
+
+    class Meta:
+        model = TimeOff
+
+    helper = factory.SubFactory(HelperProfileFactory)
+    first_day = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
+    last_day = factory.LazyAttribute(lambda o: o.first_day + timedelta(days=6))
+    note = "Ferien"
 
 
 class ServiceCategoryFactory(DjangoModelFactory[ServiceCategory]):
