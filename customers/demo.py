@@ -1,8 +1,10 @@
 """Demo people for ``manage.py seed_demo``. Idempotent: running it twice changes nothing."""
 
 from dataclasses import dataclass
+from functools import cache
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from customers.models import User
@@ -29,6 +31,12 @@ CUSTOMERS = (
 )
 
 
+@cache
+def _demo_password_hash() -> str:
+    # Hashing is slow on purpose (Argon2); the ~70 demo people share one hash.
+    return make_password(DEMO_PASSWORD)
+
+
 def demo_user(
     *, email: str, first_name: str, last_name: str, language: str, phone: str, staff: bool = False
 ) -> User:
@@ -45,7 +53,7 @@ def demo_user(
         },
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save(update_fields=["password"])
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
