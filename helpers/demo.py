@@ -93,6 +93,11 @@ def seed() -> list[tuple[str, str, str]]:
         )
         profile = _profile(user, person.tier, person.postcode, [person.language, "en"],
                            categories[:5], HelperProfile.Status.APPROVED)  # fmt: skip
+        if not profile.windows.exists():
+            AvailabilityWindow.objects.bulk_create(
+                AvailabilityWindow(helper=profile, weekday=d, starts=start, ends=end)
+                for d, start, end in WEEKLY_PATTERNS[number % len(WEEKLY_PATTERNS)]
+            )
         if profile.rating_count == 0 and person.ratings:
             HelperProfile.objects.filter(pk=profile.pk).update(
                 rating_average=Decimal(person.rating), rating_count=person.ratings,
