@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from bookings.models import Booking, BookingEvent, Service, ServiceCategory
 from bookings.services import BookingError, booking_cancel
@@ -127,4 +128,7 @@ class BookingAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{booking.reference}: {error.message}", messages.ERROR)
             else:
                 done += not result.already_cancelled
-        self.message_user(request, _("%(count)d booking(s) cancelled.") % {"count": done})
+        cancelled = ngettext(
+            "%(count)d booking cancelled.", "%(count)d bookings cancelled.", done
+        ) % {"count": done}
+        self.message_user(request, cancelled)

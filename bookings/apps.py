@@ -15,6 +15,7 @@ class BookingsConfig(AppConfig):
 
 
 def _load_booking(booking_id: Any) -> dict[str, Any]:
+    from bookings.context_processors import policy_values
     from bookings.models import Booking
 
     booking = (
@@ -22,4 +23,4 @@ def _load_booking(booking_id: Any) -> dict[str, Any]:
         .filter(pk=booking_id)
         .first()
     )
-    return {"booking": booking}
+    return {"booking": booking, "booking_policy": policy_values()}

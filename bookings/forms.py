@@ -10,19 +10,10 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from bookings.models import Booking
 from bookings.policy import BookingPolicy, StartProblem, asap_available, start_problem
+from bookings.texts import asap_unavailable_message, start_message
 from mila.lib import geo
 
 COUNTRY_NAMES = {"CH": _("Switzerland"), "DE": _("Germany"), "AT": _("Austria")}
-
-START_MESSAGES = {
-    StartProblem.PAST: _("This time has already passed. Please choose a later one."),
-    StartProblem.TOO_SOON: _(
-        "Please choose a time at least 2 hours from now – or book “as soon as possible”."
-    ),
-    StartProblem.TOO_FAR: _("We can book at most 60 days ahead. Please choose an earlier date."),
-    StartProblem.OUTSIDE_HOURS: _("Our helpers come between 07:00 and 21:00."),
-    StartProblem.NOT_ON_SLOT: _("Please choose a full or half hour, e.g. 14:00 or 14:30."),
-}
 
 
 def time_slots(policy: BookingPolicy) -> list[tuple[str, str]]:
@@ -171,7 +162,7 @@ class StartTimeForm(forms.Form):
         )
         if problem:
             field = "date" if problem in (StartProblem.PAST, StartProblem.TOO_FAR) else "time"
-            self.add_error(field, START_MESSAGES[problem])
+            self.add_error(field, start_message(problem, self.policy))
         data["starts_at"] = starts_at
         return data
 
@@ -194,13 +185,7 @@ class TimingForm(StartTimeForm):
         if data.get("timing") == Booking.Timing.ASAP:
             data["starts_at"] = None
             if not asap_available(self.now, tz=ZoneInfo(settings.TIME_ZONE), policy=self.policy):
-                self.add_error(
-                    "timing",
-                    _(
-                        "“As soon as possible” is available from 07:00 to 20:00. "
-                        "Please choose a time."
-                    ),
-                )
+                self.add_error("timing", asap_unavailable_message(self.policy))
         return data
 
 

@@ -1,8 +1,13 @@
-"""What each booking status means for the customer, in one sentence, and what happens next."""
+"""What each booking status means for the customer, in one sentence, and what happens next;
+and the messages that quote the booking policy, with its numbers filled in when they are shown."""
 
+from datetime import time, timedelta
+
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
+from bookings.policy import BookingPolicy, RescheduleProblem, StartProblem
 
 S = Booking.Status
 
@@ -35,3 +40,64 @@ STATUS_TONES = {
     S.UNFULFILLED: "warn",
     S.CANCELLED: "muted",
 }
+
+
+def _hhmm(at: time) -> str:
+    return at.strftime("%H:%M")
+
+
+def start_message(problem: StartProblem, policy: BookingPolicy) -> str:
+    """Why a start time cannot be booked, in the active language."""
+    if problem == StartProblem.TOO_SOON:
+        hours = int(policy.min_lead / timedelta(hours=1))
+        return ngettext(
+            "Please choose a time at least %(hours)s hour from now – "
+            "or book “as soon as possible”.",
+            "Please choose a time at least %(hours)s hours from now – "
+            "or book “as soon as possible”.",
+            hours,
+        ) % {"hours": hours}
+    if problem == StartProblem.TOO_FAR:
+        days = policy.max_ahead.days
+        return ngettext(
+            "We can book at most %(days)s day ahead. Please choose an earlier date.",
+            "We can book at most %(days)s days ahead. Please choose an earlier date.",
+            days,
+        ) % {"days": days}
+    if problem == StartProblem.OUTSIDE_HOURS:
+        return gettext("Our helpers come between %(start)s and %(end)s.") % {
+            "start": _hhmm(policy.day_starts),
+            "end": _hhmm(policy.day_ends),
+        }
+    if problem == StartProblem.PAST:
+        return gettext("This time has already passed. Please choose a later one.")
+    return gettext("Please choose a full or half hour, e.g. 14:00 or 14:30.")
+
+
+def asap_unavailable_message(policy: BookingPolicy) -> str:
+    """Why "as soon as possible" cannot be chosen right now."""
+    return gettext(
+        "“As soon as possible” is available from %(start)s to %(end)s. Please choose a time."
+    ) % {"start": _hhmm(policy.day_starts), "end": _hhmm(policy.asap_last_start)}
+
+
+def reschedule_message(problem: RescheduleProblem, policy: BookingPolicy) -> str:
+    """Why a visit cannot be moved, in the active language."""
+    if problem == RescheduleProblem.TOO_LATE:
+        hours = int(policy.free_reschedule / timedelta(hours=1))
+        return ngettext(
+            "Visits can be moved free of charge until %(hours)s hour before they start. "
+            "Please cancel instead, or call us.",
+            "Visits can be moved free of charge until %(hours)s hours before they start. "
+            "Please cancel instead, or call us.",
+            hours,
+        ) % {"hours": hours}
+    times = policy.max_reschedules
+    if times == 2:
+        # English says "twice", not "2 times"; other counts take the plural forms below.
+        return gettext("This visit has already been moved twice.")
+    return ngettext(
+        "This visit has already been moved once.",
+        "This visit has already been moved %(count)s times.",
+        times,
+    ) % {"count": times}

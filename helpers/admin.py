@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from helpers.forms import DecisionForm
 from helpers.models import AvailabilityWindow, HelperEvent, HelperProfile, TimeOff
@@ -128,7 +129,9 @@ class HelperProfileAdmin(admin.ModelAdmin):
         if done:
             self.message_user(
                 request,
-                _("%(count)d helper(s) now: %(status)s.")
+                ngettext(
+                    "%(count)d helper now: %(status)s.", "%(count)d helpers now: %(status)s.", done
+                )
                 % {"count": done, "status": Status(to).label},
                 messages.SUCCESS,
             )

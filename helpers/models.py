@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -160,8 +161,8 @@ class AvailabilityWindow(models.Model):
         HelperProfile, verbose_name=_("helper"), on_delete=models.CASCADE, related_name="windows"
     )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    starts = models.TimeField(_("from"))
-    ends = models.TimeField(_("until"))
+    starts = models.TimeField(pgettext_lazy("weekly time", "from"))
+    ends = models.TimeField(pgettext_lazy("weekly time", "until"))
 
     class Meta:
         verbose_name = _("availability window")

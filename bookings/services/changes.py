@@ -14,7 +14,6 @@ from bookings.models import Booking, BookingEvent
 from bookings.policy import (
     BookingPolicy,
     CancellationTerms,
-    RescheduleProblem,
     cancellation_terms,
     reschedule_problem,
     start_problem,
@@ -23,6 +22,7 @@ from bookings.pricing import percent_of
 from bookings.services.creation import booking_quote
 from bookings.services.notices import notify_booking
 from bookings.services.transitions import BookingError, booking_transition, record_event
+from bookings.texts import reschedule_message
 from notifications.models import Notification
 
 Role = BookingEvent.Role
@@ -99,15 +99,6 @@ def booking_cancel(
     return CancelResult(booking, fee)
 
 
-RESCHEDULE_MESSAGES = {
-    RescheduleProblem.TOO_LATE: _(
-        "Visits can be moved free of charge until 24 hours before they start. "
-        "Please cancel instead, or call us."
-    ),
-    RescheduleProblem.TOO_MANY: _("This visit has already been moved twice."),
-}
-
-
 @transaction.atomic
 def booking_reschedule(
     *, booking: Booking, actor: Any, starts_at: datetime, now: datetime | None = None
@@ -129,7 +120,7 @@ def booking_reschedule(
         policy=policy, helper_assigned=booking.helper_id is not None,
     )  # fmt: skip
     if problem:
-        raise BookingError(RESCHEDULE_MESSAGES[problem], code=problem)
+        raise BookingError(reschedule_message(problem, policy), code=problem)
     if start_problem(starts_at, now=now, tz=timezone.get_default_timezone(), policy=policy):
         raise BookingError(_("This time cannot be booked."), code="time")
     previous: dict[str, Any] = {"starts_at": booking.starts_at.isoformat()}

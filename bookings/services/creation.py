@@ -14,6 +14,7 @@ from bookings.policy import BookingPolicy, asap_available, start_problem
 from bookings.pricing import PricingPolicy, Quote, quote
 from bookings.services.notices import notify_booking
 from bookings.services.transitions import BookingError, booking_transition, record_event
+from bookings.texts import asap_unavailable_message
 from mila.lib import geo
 from notifications.models import Notification
 from payments.gateway import payment_gateway
@@ -64,10 +65,7 @@ def _validate(request: BookingRequest, now: datetime) -> geo.Place:
     tz = timezone.get_default_timezone()
     policy = BookingPolicy.from_settings()
     if request.timing == Booking.Timing.ASAP and not asap_available(now, tz=tz, policy=policy):
-        raise BookingError(
-            _("“As soon as possible” is available from 07:00 to 20:00. Please choose a time."),
-            code="time",
-        )
+        raise BookingError(asap_unavailable_message(policy), code="time")
     if request.timing == Booking.Timing.SCHEDULED and (
         request.starts_at is None or start_problem(request.starts_at, now=now, tz=tz, policy=policy)
     ):

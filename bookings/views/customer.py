@@ -18,7 +18,7 @@ from bookings.selectors import (
     bookings_for_customer,
 )
 from bookings.services import BookingError, booking_cancel, booking_reschedule, cancellation_preview
-from bookings.services.changes import RESCHEDULE_MESSAGES
+from bookings.texts import reschedule_message
 
 CANCELLABLE = (
     Booking.Status.REQUESTED,
@@ -54,11 +54,12 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _move_problem(booking: Booking, now: datetime) -> str | None:
+    policy = BookingPolicy.from_settings()
     problem = reschedule_problem(
         starts_at=booking.starts_at, now=now, reschedule_count=booking.reschedule_count,
-        policy=BookingPolicy.from_settings(), helper_assigned=booking.helper_id is not None,
+        policy=policy, helper_assigned=booking.helper_id is not None,
     )  # fmt: skip
-    return str(RESCHEDULE_MESSAGES[problem]) if problem else None
+    return reschedule_message(problem, policy) if problem else None
 
 
 @login_required

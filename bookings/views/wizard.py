@@ -146,6 +146,7 @@ def _render_quote(request: HttpRequest, draft: BookingDraft, form: ConfirmForm) 
             helper_on_the_way=False, policy=policy, helper_assigned=True,
         )  # fmt: skip
         options.append({"tier": tier, "quote": price, "late_fee": late.fee})
+    free_until = (starts_at - policy.free_cancellation) if starts_at else None
     next_url = reverse("bookings:quote")
     return render(
         request,
@@ -156,8 +157,8 @@ def _render_quote(request: HttpRequest, draft: BookingDraft, form: ConfirmForm) 
             "service": service,
             "options": options,
             "starts_at": starts_at,
-            "free_until": (starts_at - policy.free_cancellation) if starts_at else None,
-            "max_reschedules": policy.max_reschedules,
+            "free_until": free_until,
+            "free_until_passed": free_until is None or free_until <= now,
             "step_number": len(STEPS) + 1,
             "step_count": len(STEPS) + 1,
             "signup_url": reverse("account_signup") + "?" + urlencode({"next": next_url}),
