@@ -272,7 +272,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Notification delivery: rows still undelivered this long after creation are re-enqueued.
 NOTIFICATION_RESEND_AFTER_SECONDS = 60
-NOTIFICATION_MAX_ATTEMPTS = 8
+NOTIFICATION_MAX_ATTEMPTS = 12  # with the growing retry delay: about 7 hours of retries
 NOTIFICATION_CLAIM_SECONDS = 120
 
 # --- Security ---------------------------------------------------------------------------------

@@ -65,8 +65,18 @@ def _enqueue_delivery(notification_id: int) -> None:
         )
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """How long a failed e-mail waits before the sweeper tries again: 1, 2, 4 … minutes, at
+    most an hour, so a mail server outage of several hours loses nothing."""
+    return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
+
+
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
-    """Send one notification's e-mail, at most once. Returns True if this call sent it."""
+    """Send one notification's e-mail, at most once. Returns True if this call sent it.
+
+    A failure keeps the row claimed for a growing delay; the sweeper retries it after that.
+    (Celery does not retry on its own, so the two never race each other.)
+    """
     now = now or timezone.now()
     claimable = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     claimed = (
@@ -86,7 +96,8 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
             render_notification_email(notification).send()
     except Exception as exc:
         Notification.objects.filter(pk=notification_id).update(
-            claimed_until=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+            claimed_until=timezone.now() + retry_delay(notification.attempts),
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         raise
     Notification.objects.filter(pk=notification_id, delivered_at__isnull=True).update(

@@ -1,5 +1,6 @@
 """Thin Celery wrappers around notifications.services (queue ``notifications``)."""
 
+import logging
 import smtplib
 from typing import Any
 
@@ -7,12 +8,19 @@ from celery import shared_task
 
 from notifications import services
 
+logger = logging.getLogger(__name__)
+
 TEMPORARY_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 
 
-@shared_task(autoretry_for=TEMPORARY_ERRORS, retry_backoff=10, retry_backoff_max=600, max_retries=5)
+@shared_task
 def deliver_notification(notification_id: int) -> bool:
-    return services.notification_deliver(notification_id=notification_id)
+    """Retries are the sweeper's job (see notification_deliver), not Celery's."""
+    try:
+        return services.notification_deliver(notification_id=notification_id)
+    except TEMPORARY_ERRORS:
+        logger.warning("E-mail for notification %s failed; it will be retried", notification_id)
+        return False
 
 
 @shared_task

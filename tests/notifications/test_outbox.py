@@ -9,7 +9,12 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from notifications.models import Notification
-from notifications.services import notification_deliver, notifications_resend_undelivered, notify
+from notifications.services import (
+    notification_deliver,
+    notifications_resend_undelivered,
+    notify,
+    retry_delay,
+)
 from notifications.tasks import deliver_notification, sweep_undelivered
 from tests.factories import NotificationFactory, UserFactory
 
@@ -90,23 +95,45 @@ def test_a_claimed_row_is_not_sent_twice_until_the_claim_lapses() -> None:
     assert len(mail.outbox) == 1
 
 
-def test_smtp_failure_keeps_the_row_for_a_retry() -> None:
+def test_smtp_failure_is_retried_by_the_sweeper_after_a_growing_delay() -> None:
     user = UserFactory()
     with transaction.atomic():
         notification = notify(recipient=user, kind=Notification.Kind.WELCOME, send_email=False)
-    Notification.objects.filter(pk=notification.pk).update(send_email=True)
+    Notification.objects.filter(pk=notification.pk).update(
+        send_email=True, created_at=timezone.now() - timedelta(minutes=5)
+    )
     refused = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-    with (
-        mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=refused),
-        pytest.raises(smtplib.SMTPServerDisconnected),
-    ):
-        notification_deliver(notification_id=notification.pk)
-    notification.refresh_from_db()
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=refused):
+        assert deliver_notification.delay(notification.pk).get() is False  # no exception
+        notification.refresh_from_db()
+        first_wait = notification.claimed_until - timezone.now()
+        assert timedelta(seconds=50) < first_wait <= timedelta(seconds=60)
+        # While it waits, neither the sweeper nor a stray task sends it.
+        assert notifications_resend_undelivered() == 0
+        assert notification_deliver(notification_id=notification.pk) is False
+        # The next failure waits twice as long.
+        later = notification.claimed_until + timedelta(seconds=1)
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            notification_deliver(notification_id=notification.pk, now=later)
+        notification.refresh_from_db()
+        assert notification.attempts == 2
+        assert timedelta(seconds=110) < notification.claimed_until - timezone.now()
     assert notification.delivered_at is None
-    assert notification.claimed_until is None
     assert "SMTPServerDisconnected" in notification.last_error
-    assert notification_deliver(notification_id=notification.pk)
+    # The mail server is back: once the delay has passed, the sweeper hands it out again.
+    assert notifications_resend_undelivered() == 0
+    Notification.objects.filter(pk=notification.pk).update(
+        claimed_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert notifications_resend_undelivered() == 1
+    notification.refresh_from_db()
+    assert notification.delivered_at is not None
     assert len(mail.outbox) == 1
+
+
+def test_retry_delay_grows_to_an_hour() -> None:
+    delays = [retry_delay(n).total_seconds() for n in range(1, 9)]
+    assert delays == [60, 120, 240, 480, 960, 1920, 3600, 3600]
 
 
 def test_inbox_only_notification_sends_no_email() -> None:
