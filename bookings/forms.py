@@ -203,6 +203,8 @@ class ConfirmForm(forms.Form):
 
 
 class CancelForm(forms.Form):
+    # The fee the customer saw; if it rose meanwhile, they are asked again.
+    expected_fee = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Why are you cancelling? (optional)"),
         required=False,

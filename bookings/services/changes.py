@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +17,7 @@ from bookings.policy import (
     reschedule_problem,
     start_problem,
 )
-from bookings.pricing import percent_of
-from bookings.services.creation import booking_quote
+from bookings.pricing import PricingPolicy, is_last_minute, percent_of
 from bookings.services.notices import notify_booking
 from bookings.services.transitions import BookingError, booking_transition, record_event
 from bookings.texts import reschedule_message
@@ -66,16 +64,31 @@ def _people_to_tell(booking: Booking, helper: Any) -> list[Any]:
 
 @transaction.atomic
 def booking_cancel(
-    *, booking: Booking, actor: Any, role: str, reason: str = "", now: datetime | None = None
+    *,
+    booking: Booking,
+    actor: Any,
+    role: str,
+    reason: str = "",
+    expected_fee: int | None = None,
+    now: datetime | None = None,
 ) -> CancelResult:
     """Cancel a booking. A customer cancels free of charge until 24 h before the start, then
     pays half the base price, and the full base price once the helper is on the way.
-    Cancelling an already cancelled booking changes nothing."""
+    Cancelling an already cancelled booking changes nothing.
+
+    ``expected_fee`` is the fee the customer was shown: if it went up in the meantime (a
+    helper accepted, the 24 h passed), nothing is cancelled and they are asked again.
+    """
     now = now or timezone.now()
     booking = _locked(booking)
     if booking.status == Status.CANCELLED:
         return CancelResult(booking, booking.cancellation_fee, already_cancelled=True)
     fee = cancellation_preview(booking=booking, now=now).fee if role == Role.CUSTOMER else 0
+    if expected_fee is not None and fee > expected_fee:
+        raise BookingError(
+            _("The cancellation fee has changed in the meantime. Please check it again."),
+            code="fee_changed",
+        )
     helper = booking.helper
     booking_transition(
         booking=booking,
@@ -97,6 +110,18 @@ def booking_cancel(
         cancelled_by=role,
     )
     return CancelResult(booking, fee)
+
+
+def _drop_surcharge_if_no_longer_last_minute(booking: Booking, now: datetime) -> None:
+    """Moving keeps the price the customer accepted; it can only get cheaper: a last-minute
+    surcharge falls away when the new time is no longer last-minute."""
+    policy = PricingPolicy.from_settings()
+    if booking.price_surcharge and not is_last_minute(
+        starts_at=booking.starts_at, booked_at=now, policy=policy
+    ):
+        booking.price_surcharge = 0
+        booking.price_total = booking.price_base + booking.price_extra
+        booking.commission = percent_of(booking.price_total, policy.commission_percent)
 
 
 @transaction.atomic
@@ -121,18 +146,17 @@ def booking_reschedule(
     )  # fmt: skip
     if problem:
         raise BookingError(reschedule_message(problem, policy), code=problem)
+    if starts_at == booking.starts_at:  # the same move posted twice: it happened already
+        return booking
     if start_problem(starts_at, now=now, tz=timezone.get_default_timezone(), policy=policy):
         raise BookingError(_("This time cannot be booked."), code="time")
     previous: dict[str, Any] = {"starts_at": booking.starts_at.isoformat()}
     helper = booking.helper
-    price = booking_quote(service=booking.service, tier=booking.tier, starts_at=starts_at, now=now)
     booking.starts_at = starts_at
     booking.ends_at = starts_at + timedelta(minutes=booking.service.duration_minutes)
     booking.timing = Booking.Timing.SCHEDULED
     booking.reschedule_count += 1
-    booking.price_base, booking.price_surcharge = price.base, price.surcharge
-    booking.price_total = price.base + price.surcharge + booking.price_extra
-    booking.commission = percent_of(booking.price_total, settings.PRICING_COMMISSION_PERCENT)
+    _drop_surcharge_if_no_longer_last_minute(booking, now)
     booking.save()
     if helper is not None:
         previous["helper_id"] = helper.pk

@@ -71,7 +71,8 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
     if booking.status not in CANCELLABLE:
         messages.error(request, _("This booking can no longer be cancelled."))
         return redirect("bookings:detail", reference=booking.reference)
-    form = CancelForm(request.POST or None)
+    terms = cancellation_preview(booking=booking)
+    form = CancelForm(request.POST or None, initial={"expected_fee": terms.fee})
     if request.method == "POST" and form.is_valid():
         try:
             result = booking_cancel(
@@ -79,9 +80,12 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
                 actor=request.user,
                 role=BookingEvent.Role.CUSTOMER,
                 reason=form.cleaned_data["reason"],
+                expected_fee=form.cleaned_data["expected_fee"],
             )
         except BookingError as error:
             messages.error(request, error.message)
+            if error.code == "fee_changed":  # show the new fee and ask again
+                return redirect("bookings:cancel", reference=booking.reference)
             return redirect("bookings:detail", reference=booking.reference)
         if result.already_cancelled:
             messages.info(request, _("This booking was already cancelled."))
@@ -91,7 +95,7 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "bookings/cancel.html",
-        {"booking": booking, "form": form, "terms": cancellation_preview(booking=booking)},
+        {"booking": booking, "form": form, "terms": terms},
     )
 
 

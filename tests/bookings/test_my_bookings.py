@@ -86,8 +86,8 @@ def test_cancel_twice_is_a_no_op(client, customer, django_capture_on_commit_call
     booking = BookingFactory(customer=customer)
     url = reverse("bookings:cancel", args=[booking.reference])
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.post(url, {"reason": "Es geht wieder."})
-    second = client.post(url, {"reason": "nochmal"}, follow=True)
+        first = client.post(url, {"reason": "Es geht wieder.", "expected_fee": 0})
+    second = client.post(url, {"reason": "nochmal", "expected_fee": 0}, follow=True)
     booking.refresh_from_db()
     assert first.status_code == 302
     assert booking.status == Booking.Status.CANCELLED
@@ -97,9 +97,30 @@ def test_cancel_twice_is_a_no_op(client, customer, django_capture_on_commit_call
     assert len(mail.outbox) == 1
 
 
+def test_cancel_is_refused_when_the_fee_rose_since_the_page_was_shown(client, customer) -> None:
+    # The page said "free" (no helper yet); meanwhile a helper accepted a visit 5 h away.
+    booking = BookingFactory(customer=customer, starts_at=timezone.now() + timedelta(hours=5))
+    page = client.get(reverse("bookings:cancel", args=[booking.reference]))
+    assert page.context["terms"].fee == 0
+    BookingFactory._meta.model.objects.filter(pk=booking.pk).update(
+        status="confirmed", helper=BookingFactory(status="confirmed").helper
+    )
+    response = client.post(
+        reverse("bookings:cancel", args=[booking.reference]),
+        {"reason": "", "expected_fee": 0},
+        follow=True,
+    )
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    assert "fee has changed" in response.content.decode()
+    assert response.context["terms"].fee == booking.price_base // 2
+
+
 def test_completed_booking_cannot_be_cancelled(client, customer) -> None:
     booking = BookingFactory(customer=customer, status="completed")
-    response = client.post(reverse("bookings:cancel", args=[booking.reference]), follow=True)
+    response = client.post(
+        reverse("bookings:cancel", args=[booking.reference]), {"expected_fee": 0}, follow=True
+    )
     assert "can no longer be cancelled" in response.content.decode()
     booking.refresh_from_db()
     assert booking.status == Booking.Status.COMPLETED
@@ -158,3 +179,35 @@ def test_third_move_is_refused(client, customer) -> None:
     assert "already been moved twice" in response.content.decode()
     booking.refresh_from_db()
     assert booking.reschedule_count == 2
+
+
+def test_moving_twice_to_the_same_time_counts_once(client, customer) -> None:
+    booking = BookingFactory(customer=customer, status="confirmed")
+    url = reverse("bookings:reschedule", args=[booking.reference])
+    client.post(url, _new_slot())
+    client.post(url, _new_slot())  # double click: the booking is now SEARCHING at that time
+    booking.refresh_from_db()
+    assert booking.reschedule_count == 1
+    assert booking.events.filter(data__has_key="rescheduled").count() == 1
+
+
+def test_moving_keeps_the_accepted_price(client, customer) -> None:
+    booking = BookingFactory(customer=customer)
+    accepted = (booking.price_base, booking.price_total, booking.commission)
+    booking.service.price += 2000  # staff raise the price after the customer booked
+    booking.service.save()
+    client.post(reverse("bookings:reschedule", args=[booking.reference]), _new_slot())
+    booking.refresh_from_db()
+    assert booking.reschedule_count == 1
+    assert (booking.price_base, booking.price_total, booking.commission) == accepted
+
+
+def test_moving_a_last_minute_visit_drops_the_surcharge(client, customer) -> None:
+    booking = BookingFactory(
+        customer=customer, timing="asap", starts_at=timezone.now(), price_surcharge=1580
+    )
+    client.post(reverse("bookings:reschedule", args=[booking.reference]), _new_slot())
+    booking.refresh_from_db()
+    assert booking.price_surcharge == 0
+    assert booking.price_total == booking.price_base
+    assert booking.commission == (booking.price_total * 20 + 50) // 100
