@@ -102,7 +102,11 @@ class HelperProfileAdmin(admin.ModelAdmin):
         # The map position follows the postcode, so matching searches around the right place.
         place = form.place
         obj.postcode, obj.city, obj.lat, obj.lng = place.postcode, place.name, place.lat, place.lng
-        super().save_model(request, obj, form, change)
+        if change:  # never write back a status that a decision changed meanwhile
+            columns = [f for f in HelperProfileAdminForm.Meta.fields if f != "skills"]  # m2m later
+            obj.save(update_fields=[*columns, "city", "lat", "lng"])
+        else:
+            super().save_model(request, obj, form, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[HelperProfile]:
         return super().get_queryset(request).select_related("user")

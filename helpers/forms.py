@@ -136,12 +136,14 @@ class ApplicationForm(forms.Form):
 class ProfileForm(ApplicationForm):
     """The same details, edited later; the code of conduct was accepted when applying."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, reviewed: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["conduct"]
-        # Friend or Pro was checked by our team; changing it is a new review, done by staff.
-        self.fields["tier"].disabled = True
-        self.fields["tier"].help_text = _("To change this, please write to hallo@mila.ch.")
+        if reviewed:
+            # Our team checked Friend/Pro and the company; changing them is a new review.
+            for name in ("tier", "company_name", "uid"):
+                self.fields[name].disabled = True
+            self.fields["tier"].help_text = _("To change this, please write to hallo@mila.ch.")
 
 
 CHOOSE = ("", _("Choose"))

@@ -1,7 +1,7 @@
 """Writes on helpers: applying, staff decisions, profile, weekly windows, time off."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -89,11 +89,24 @@ def helper_apply(*, user: Any, application: Application) -> HelperProfile:
     return profile
 
 
+# What a helper may change about themselves; status and statistics belong to staff and services.
+EDITABLE_FIELDS = [
+    "tier", "company_name", "uid", "languages", "postcode", "city", "country", "lat", "lng",
+    "radius_km", "bio", "max_jobs_per_day",
+]  # fmt: skip
+
+
 @transaction.atomic
 def helper_update_profile(*, profile: HelperProfile, application: Application) -> HelperProfile:
-    """A helper edits their own details (status stays as it is)."""
+    """A helper edits their own details. Once our team has reviewed them, Friend/Pro and the
+    company details stay as reviewed (changing them is a new review, done by staff). Only the
+    editable fields are written, so a staff decision made meanwhile is never undone."""
+    if profile.status != Status.APPLIED:
+        application = replace(
+            application, tier=profile.tier, company_name=profile.company_name, uid=profile.uid
+        )
     _apply_fields(profile, application)
-    profile.save()
+    profile.save(update_fields=EDITABLE_FIELDS)
     profile.skills.set(application.skills)
     profile.user.phone = application.phone
     profile.user.save(update_fields=["phone"])
@@ -145,6 +158,8 @@ def availability_set_windows(*, profile: HelperProfile, windows: Iterable[Window
     windows = list(windows)
     if windows_problems(windows):
         raise HelperError(_("Please check the times."), code="windows")
+    # Two saves at once (a double click) must not both keep their rows: one waits.
+    HelperProfile.objects.select_for_update().filter(pk=profile.pk).first()
     AvailabilityWindow.objects.filter(helper=profile).delete()
     AvailabilityWindow.objects.bulk_create(
         AvailabilityWindow(helper=profile, weekday=w.weekday, starts=w.starts, ends=w.ends)

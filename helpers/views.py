@@ -83,7 +83,8 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
         "radius_km": profile.radius_km, "max_jobs_per_day": profile.max_jobs_per_day,
         "bio": profile.bio, "phone": str(profile.user.phone or ""),
     }  # fmt: skip
-    form = ProfileForm(request.POST or None, initial=initial)
+    reviewed = profile.status != HelperProfile.Status.APPLIED
+    form = ProfileForm(request.POST or None, initial=initial, reviewed=reviewed)
     if request.method == "POST" and form.is_valid():
         try:
             helper_update_profile(profile=profile, application=form.to_application())
