@@ -102,7 +102,7 @@ def _create(customer: User, plan: tuple, now: datetime, helpers: dict[str, Helpe
         actor = {R.SYSTEM: None, R.CUSTOMER: customer, R.HELPER: helper.user}[role]
         booking_transition(
             booking=booking, to=to, actor=actor, role=role, now=min(at, now),
-            helper=helper if to == S.CONFIRMED else None,
+            helper=helper if to == S.CONFIRMED else None, visit_code=booking.visit_code,
         )  # fmt: skip
 
 

@@ -14,7 +14,10 @@ class Authorization:
 
 class PaymentGateway(Protocol):
     def authorize(self, booking: Any) -> Authorization:
-        """Secure the payment for a booking the customer has just confirmed."""
+        """Secure the payment for a booking the customer has just confirmed.
+
+        Called outside any database transaction; a provider call carries the idempotency
+        key ``booking:<id>:authorize`` so a retry never holds the money twice."""
 
 
 class InvoiceGateway:

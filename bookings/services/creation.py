@@ -17,7 +17,7 @@ from bookings.services.transitions import BookingError, booking_transition, reco
 from bookings.texts import asap_unavailable_message
 from mila.lib import geo
 from notifications.models import Notification
-from payments.gateway import payment_gateway
+from payments.gateway import Authorization, payment_gateway
 
 logger = logging.getLogger(__name__)
 
@@ -84,67 +84,88 @@ def booking_create(
 
     The quote is computed here, never taken from the client. Submitting the same key twice
     (double click, re-posted form, two tabs) returns the booking the first submit created.
+    Three steps, so the payment provider is never called inside a database transaction:
+    save the request, authorise the payment, start the search.
     """
     now = now or timezone.now()
     existing = Booking.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return _same_customer(existing, customer)
     place = _validate(request, now)
+    booking, created = _save_request(customer, request, place, idempotency_key, now)
+    if not created:
+        return _same_customer(booking, customer)
+    authorization = payment_gateway().authorize(booking)
+    _start_search(booking, authorization, now)
+    return booking
+
+
+@transaction.atomic
+def _save_request(
+    customer: Any,
+    request: BookingRequest,
+    place: geo.Place,
+    idempotency_key: uuid.UUID,
+    now: datetime,
+) -> tuple[Booking, bool]:
     starts_at = request.starts_at if request.timing == Booking.Timing.SCHEDULED else now
     assert starts_at is not None
     price = booking_quote(service=request.service, tier=request.tier, starts_at=starts_at, now=now)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                booking = Booking.objects.create(
-                    customer=customer,
-                    service=request.service,
-                    tier=request.tier,
-                    problem=request.problem,
-                    street=request.street,
-                    postcode=place.postcode,
-                    city=request.city or place.name,
-                    country=place.country,
-                    lat=place.lat,
-                    lng=place.lng,
-                    phone=request.phone,
-                    timing=request.timing,
-                    starts_at=starts_at,
-                    ends_at=starts_at + timedelta(minutes=request.service.duration_minutes),
-                    price_base=price.base,
-                    price_surcharge=price.surcharge,
-                    price_extra=price.extra_time,
-                    price_total=price.total,
-                    commission=price.commission,
-                    idempotency_key=idempotency_key,
-                    created_at=now,
-                )
-        except IntegrityError:
-            # A concurrent submit with the same key won the race.
-            return _same_customer(Booking.objects.get(idempotency_key=idempotency_key), customer)
-        record_event(
-            booking=booking,
-            from_status="",
-            to_status=Booking.Status.REQUESTED,
-            actor=customer,
-            role=BookingEvent.Role.CUSTOMER,
-            at=now,
-        )
-        authorization = payment_gateway().authorize(booking)
-        booking.payment_method = authorization.method
-        booking.save(update_fields=["payment_method"])
-        if authorization.approved:
-            booking_transition(
-                booking=booking,
-                to=Booking.Status.SEARCHING,
-                actor=None,
-                role=BookingEvent.Role.SYSTEM,
-                note=authorization.note,
-                now=now,
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.create(
+                customer=customer,
+                service=request.service,
+                tier=request.tier,
+                problem=request.problem,
+                street=request.street,
+                postcode=place.postcode,
+                city=request.city or place.name,
+                country=place.country,
+                lat=place.lat,
+                lng=place.lng,
+                phone=request.phone,
+                timing=request.timing,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=request.service.duration_minutes),
+                price_base=price.base,
+                price_surcharge=price.surcharge,
+                price_extra=price.extra_time,
+                price_total=price.total,
+                commission=price.commission,
+                idempotency_key=idempotency_key,
+                created_at=now,
             )
-            dispatch.start_on_commit(booking)
-        notify_booking(booking, Notification.Kind.BOOKING_RECEIVED, recipients=[customer])
-    return booking
+    except IntegrityError:
+        # A concurrent submit with the same key won the race.
+        return Booking.objects.get(idempotency_key=idempotency_key), False
+    record_event(
+        booking=booking,
+        from_status="",
+        to_status=Booking.Status.REQUESTED,
+        actor=customer,
+        role=BookingEvent.Role.CUSTOMER,
+        at=now,
+    )
+    return booking, True
+
+
+@transaction.atomic
+def _start_search(booking: Booking, authorization: Authorization, now: datetime) -> None:
+    """Payment arranged: look for a helper, and tell the customer their booking is in."""
+    booking.payment_method = authorization.method
+    booking.save(update_fields=["payment_method"])
+    if authorization.approved:
+        booking_transition(
+            booking=booking,
+            to=Booking.Status.SEARCHING,
+            actor=None,
+            role=BookingEvent.Role.SYSTEM,
+            note=authorization.note,
+            now=now,
+        )
+        dispatch.start_on_commit(booking)
+    notify_booking(booking, Notification.Kind.BOOKING_RECEIVED, recipients=[booking.customer])
 
 
 def _same_customer(booking: Booking, customer: Any) -> Booking:

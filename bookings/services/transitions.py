@@ -1,3 +1,4 @@
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -33,7 +34,12 @@ def _check_actor(
         ok = actor is not None and actor.is_staff
     else:  # helper: the one accepting (→ CONFIRMED), otherwise the booking's own helper
         assigned = helper if to == Booking.Status.CONFIRMED else booking.helper
-        ok = actor is not None and assigned is not None and assigned.user_id == actor.pk
+        ok = (
+            actor is not None
+            and assigned is not None
+            and assigned.user_id == actor.pk
+            and assigned.status == HelperProfile.Status.APPROVED
+        )
     if not ok:
         raise BookingError(_("You may not change this booking."), code="forbidden")
 
@@ -81,6 +87,7 @@ def booking_transition(
     note: str = "",
     helper: HelperProfile | None = None,
     data: dict[str, Any] | None = None,
+    visit_code: str | None = None,
     now: datetime | None = None,
 ) -> Booking:
     """Move a booking along one edge of the status machine, or refuse.
@@ -98,6 +105,13 @@ def booking_transition(
             code="transition",
         )
     _check_actor(booking=booking, to=to, actor=actor, role=role, helper=helper)
+    if to == Booking.Status.IN_PROGRESS and not secrets.compare_digest(
+        str(visit_code or ""), booking.visit_code
+    ):
+        raise BookingError(
+            _("That is not the visit code. Please ask the customer for it again."),
+            code="visit_code",
+        )
     changes: dict[str, Any] = {"status": to}
     if to in machine.TIMESTAMP_FIELD:
         changes[machine.TIMESTAMP_FIELD[Booking.Status(to)]] = now
