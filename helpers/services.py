@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import ServiceCategory
+from bookings.services import bookings_release_helper
 from helpers.availability import Window, windows_problems
 from helpers.models import AvailabilityWindow, HelperEvent, HelperProfile, TimeOff
 from mila.lib import geo
@@ -145,6 +146,9 @@ def helper_decide(
         helper=profile, from_status=from_status, to_status=to, actor=actor, reason=reason, at=now
     )
     notify(recipient=profile.user, kind=kind, context=_context(profile, reason=reason))
+    if to == Status.SUSPENDED:
+        # A suspended helper does not go to anyone's home: find their customers someone else.
+        bookings_release_helper(helper=profile, actor=actor, reason=reason)
     return profile
 
 

@@ -25,6 +25,7 @@ class Notification(models.Model):
         BOOKING_RECEIVED = "booking_received", _("Booking received")
         BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
         BOOKING_RESCHEDULED = "booking_rescheduled", _("Booking moved")
+        BOOKING_HELPER_CHANGED = "booking_helper_changed", _("Booking needs a new helper")
         HELPER_APPLIED = "helper_applied", _("Helper application received")
         HELPER_APPROVED = "helper_approved", _("Helper approved")
         HELPER_REJECTED = "helper_rejected", _("Helper application declined")

@@ -5,6 +5,7 @@ from bookings.services.changes import (
     CancelResult,
     booking_cancel,
     booking_reschedule,
+    bookings_release_helper,
     cancellation_preview,
 )
 from bookings.services.creation import BookingRequest, booking_create, booking_quote
@@ -19,5 +20,6 @@ __all__ = [
     "booking_quote",
     "booking_reschedule",
     "booking_transition",
+    "bookings_release_helper",
     "cancellation_preview",
 ]

@@ -21,6 +21,7 @@ from bookings.pricing import PricingPolicy, is_last_minute, percent_of
 from bookings.services.notices import notify_booking
 from bookings.services.transitions import BookingError, booking_transition, record_event
 from bookings.texts import reschedule_message
+from helpers.models import HelperProfile
 from notifications.models import Notification
 
 Role = BookingEvent.Role
@@ -178,3 +179,27 @@ def booking_reschedule(
         previous_starts_at=previous["starts_at"],
     )
     return booking
+
+
+@transaction.atomic
+def bookings_release_helper(*, helper: HelperProfile, actor: Any, reason: str) -> list[Booking]:
+    """Staff take a helper off their confirmed and en-route visits (the helper was suspended):
+    each goes back to looking for a helper at the same time, and its customer is told.
+    Visits already in progress are left to staff."""
+    released = []
+    upcoming = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("service")
+        .filter(helper=helper, status__in=(Status.CONFIRMED, Status.EN_ROUTE))
+    )
+    for booking in upcoming:
+        booking_transition(
+            booking=booking, to=Status.SEARCHING, actor=actor, role=Role.STAFF, note=reason,
+            data={"released_helper_id": helper.pk},
+        )  # fmt: skip
+        dispatch.start_on_commit(booking)
+        notify_booking(
+            booking, Notification.Kind.BOOKING_HELPER_CHANGED, recipients=[booking.customer]
+        )
+        released.append(booking)
+    return released
