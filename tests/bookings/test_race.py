@@ -1,6 +1,5 @@
 """Concurrent writes on one booking, each thread with its own connection (PostgreSQL only)."""
 
-import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
@@ -8,12 +7,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent
 from bookings.services import BookingError, BookingRequest, booking_cancel, booking_create
 from bookings.services.transitions import booking_transition
+from tests.concurrency import run_at_once
 from tests.factories import BookingFactory, HelperProfileFactory, ServiceFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
@@ -25,30 +24,6 @@ R = BookingEvent.Role
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def run_at_once(*jobs: Callable[[], Any]) -> list[tuple[str, Any]]:
-    """Run the jobs in threads released together; each result is ("ok", value) or
-    ("error", exception)."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[tuple[str, Any]] = [("missing", None)] * len(jobs)
-
-    def run(index: int, job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = ("ok", job())
-        except Exception as exc:
-            results[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def test_ten_submits_with_one_key_create_one_booking(postgres: None) -> None:

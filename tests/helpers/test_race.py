@@ -6,41 +6,17 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.db import connection
 
 from helpers.models import HelperEvent, HelperProfile
 from helpers.services import HelperError, helper_apply, helper_decide
 from mila.lib import geo
 from notifications.models import Notification
+from tests.concurrency import run_at_once
 from tests.factories import HelperProfileFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 
 S = HelperProfile.Status
-
-
-def run_at_once(*jobs: Callable[[], Any]) -> list[tuple[str, Any]]:
-    """Run the jobs in threads released together; each result is ("ok", value) or
-    ("error", exception)."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[tuple[str, Any]] = [("missing", None)] * len(jobs)
-
-    def run(index: int, job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = ("ok", job())
-        except Exception as exc:
-            results[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def test_two_staff_deciding_at_once_decide_once(postgres: None) -> None:
