@@ -7,4 +7,6 @@ app_name = "customers"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("language/", views.set_language, name="set_language"),
+    path("export/", views.export_data, name="export"),
+    path("delete/", views.delete_account, name="delete"),
 ]

@@ -2,16 +2,18 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from customers.forms import LanguageForm, ProfileForm
+from customers.forms import DeleteAccountForm, LanguageForm, ProfileForm
 from customers.models import User
+from customers.privacy import PrivacyError, customer_delete, customer_export
 from customers.services import user_set_language, user_update_profile
 
 
@@ -58,3 +60,29 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
     )
+
+
+@login_required
+def export_data(request: HttpRequest) -> HttpResponse:
+    """Everything we store about the person, as a JSON file to keep."""
+    data = customer_export(user=cast(User, request.user))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mila-data-{stamp}.json"'
+    return response
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    form = DeleteAccountForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer_delete(user=user)
+        except PrivacyError as error:
+            form.add_error(None, error.message)
+        else:
+            logout(request)
+            messages.success(request, _("Your account has been deleted. Goodbye!"))
+            return redirect("home")
+    return render(request, "customers/delete.html", {"form": form})

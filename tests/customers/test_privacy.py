@@ -1,0 +1,84 @@
+"""Download my data, delete my account (the rights the privacy page promises)."""
+
+import json
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+
+from bookings.models import Booking
+from customers.models import User
+from notifications.models import Notification
+from tests.factories import PASSWORD, BookingFactory, NotificationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_contains_my_data_and_nobody_elses(client) -> None:
+    me = UserFactory(first_name="Vreni")
+    mine = BookingFactory(customer=me, problem="Drucker druckt nicht")
+    other = BookingFactory(problem="Geheim")
+    NotificationFactory(recipient=me)
+    client.force_login(me)
+    response = client.get(reverse("customers:export"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="mila-data-')
+    data = json.loads(response.content)
+    assert data["account"]["email"] == me.email and data["account"]["first_name"] == "Vreni"
+    assert [b["reference"] for b in data["bookings"]] == [mine.reference]
+    assert data["bookings"][0]["problem"] == "Drucker druckt nicht"
+    assert other.reference not in response.content.decode()
+    assert len(data["messages"]) == 1
+    assert data["helper_profile"] is None
+
+
+def test_export_needs_login(client) -> None:
+    assert client.get(reverse("customers:export")).status_code == 302
+
+
+def test_delete_account_removes_what_identifies_me(client) -> None:
+    me = UserFactory(first_name="Vreni", phone="+41791234567")
+    address = me.email
+    past = BookingFactory(customer=me, status="completed", street="Seeweg 3")
+    NotificationFactory(recipient=me)
+    someone = BookingFactory(status="completed", street="Hauptstrasse 1")
+    client.force_login(me)
+    response = client.post(reverse("customers:delete"), {"password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    me.refresh_from_db()
+    assert not me.is_active and not me.has_usable_password()
+    assert me.email == f"deleted-{me.pk}@deleted.invalid"
+    assert (me.first_name, str(me.phone)) == ("", "")
+    assert not EmailAddress.objects.filter(user=me).exists()
+    assert not Notification.objects.filter(recipient=me).exists()
+    past.refresh_from_db()
+    assert (past.street, past.phone, past.problem) == ("", "", "")
+    assert (past.price_total, past.postcode) != (0, "")  # kept for accounting
+    someone.refresh_from_db()
+    assert someone.street == "Hauptstrasse 1"
+    assert "_auth_user_id" not in client.session
+    # The address is free again: nothing on Mila holds it any more.
+    assert not User.objects.filter(email=address).exists()
+    assert not EmailAddress.objects.filter(email=address).exists()
+
+
+def test_delete_needs_the_right_password(client) -> None:
+    me = UserFactory()
+    client.force_login(me)
+    response = client.post(reverse("customers:delete"), {"password": "wrong"})
+    assert response.status_code == 200
+    assert "password" in response.context["form"].errors
+    me.refresh_from_db()
+    assert me.is_active
+
+
+def test_delete_refused_while_a_visit_is_open(client) -> None:
+    me = UserFactory()
+    booking = BookingFactory(customer=me, status="confirmed")
+    client.force_login(me)
+    response = client.post(reverse("customers:delete"), {"password": PASSWORD})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    me.refresh_from_db()
+    booking.refresh_from_db()
+    assert me.is_active and booking.street and booking.status == Booking.Status.CONFIRMED
