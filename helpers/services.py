@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -182,7 +182,3 @@ def time_off_add(
 def time_off_delete(*, profile: HelperProfile, time_off_id: int) -> bool:
     deleted, _rows = TimeOff.objects.filter(helper=profile, pk=time_off_id).delete()
     return bool(deleted)
-
-
-def helper_public_since(profile: HelperProfile) -> datetime:
-    return profile.reviewed_at or profile.created_at
