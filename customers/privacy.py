@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models import Booking
 from customers.models import User
 from helpers.models import HelperProfile
+from helpers.services import helper_close
 from notifications.models import Notification
 
 
@@ -100,10 +101,9 @@ def customer_delete(*, user: User) -> None:
             _("You still have open visits. Please cancel them first, then delete your account.")
         )
     Booking.objects.filter(customer=user).update(street="", phone="", problem="")
-    HelperProfile.objects.filter(user=user).update(
-        bio="", company_name="", uid="", status=HelperProfile.Status.SUSPENDED,
-        status_reason="account deleted",
-    )  # fmt: skip
+    helper = HelperProfile.objects.filter(user=user).first()
+    if helper is not None:
+        helper_close(profile=helper, actor=user)
     Notification.objects.filter(recipient=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()

@@ -134,6 +134,17 @@ def helper_decide(
     reason = reason.strip()
     if to in NEEDS_REASON and not reason:
         raise HelperError(_("Please give a reason; the helper will read it."), code="reason")
+    _change_status(profile=profile, to=to, actor=actor, reason=reason)
+    notify(recipient=profile.user, kind=kind, context=_context(profile, reason=reason))
+    if to == Status.SUSPENDED:
+        # A suspended helper does not go to anyone's home: find their customers someone else.
+        bookings_release_helper(helper=profile, actor=actor, reason=reason)
+    return profile
+
+
+def _change_status(*, profile: HelperProfile, to: str, actor: Any, reason: str) -> None:
+    """The one place a helper's status is written: a compare-and-set on the old status plus
+    the audit row, in the caller's transaction."""
     now = timezone.now()
     changed = HelperProfile.objects.filter(pk=profile.pk, status=profile.status).update(
         status=to, status_reason=reason, reviewed_at=now
@@ -145,11 +156,17 @@ def helper_decide(
     HelperEvent.objects.create(
         helper=profile, from_status=from_status, to_status=to, actor=actor, reason=reason, at=now
     )
-    notify(recipient=profile.user, kind=kind, context=_context(profile, reason=reason))
-    if to == Status.SUSPENDED:
-        # A suspended helper does not go to anyone's home: find their customers someone else.
-        bookings_release_helper(helper=profile, actor=actor, reason=reason)
-    return profile
+
+
+@transaction.atomic
+def helper_close(*, profile: HelperProfile, actor: Any) -> None:
+    """The helper deleted their account: they stop helping (an application is withdrawn) and
+    what identifies them on their public profile is removed."""
+    closing: dict[str, str] = {Status.APPLIED: Status.REJECTED, Status.APPROVED: Status.SUSPENDED}
+    if profile.status in closing:
+        _change_status(profile=profile, to=closing[profile.status], actor=actor,
+                       reason="account deleted")  # fmt: skip
+    HelperProfile.objects.filter(pk=profile.pk).update(bio="", company_name="", uid="")
 
 
 def _context(profile: HelperProfile, **extra: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -177,7 +177,7 @@ def email_send_later(*, subject: str, body: str, html: str, to: list[str]) -> No
 
 
 def email_send_now(*, subject: str, body: str, html: str, to: list[str]) -> None:
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
-    if html:
-        message.attach_alternative(html, "text/html")
-    message.send()
+    send_mail(
+        subject=subject, message=body, from_email=None, recipient_list=to,
+        html_message=html or None,
+    )  # fmt: skip

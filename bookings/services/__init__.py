@@ -2,8 +2,10 @@
 a booking's status."""
 
 from bookings.services.changes import (
+    CUSTOMER_CANCELLABLE,
     CancelResult,
     booking_cancel,
+    booking_move_refusal,
     booking_reschedule,
     bookings_release_helper,
     cancellation_preview,
@@ -12,11 +14,13 @@ from bookings.services.creation import BookingRequest, booking_create, booking_q
 from bookings.services.transitions import BookingError, booking_transition
 
 __all__ = [
+    "CUSTOMER_CANCELLABLE",
     "BookingError",
     "BookingRequest",
     "CancelResult",
     "booking_cancel",
     "booking_create",
+    "booking_move_refusal",
     "booking_quote",
     "booking_reschedule",
     "booking_transition",

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings import dispatch
+from bookings import dispatch, machine
 from bookings.models import Booking, BookingEvent
 from bookings.policy import (
     BookingPolicy,
@@ -26,6 +26,33 @@ from notifications.models import Notification
 
 Role = BookingEvent.Role
 Status = Booking.Status
+
+
+# Derived from the status machine: where a customer may go to CANCELLED, they can cancel.
+CUSTOMER_CANCELLABLE = frozenset(
+    src for (src, dst), roles in machine.ALLOWED.items()
+    if dst == Status.CANCELLED and Role.CUSTOMER in roles
+)  # fmt: skip
+MOVABLE = frozenset({Status.SEARCHING, Status.CONFIRMED, Status.UNFULFILLED})
+
+
+def _move_refusal(booking: Booking, now: datetime | None) -> tuple[str, str] | None:
+    """(code, message) saying why the visit cannot be moved now, or None."""
+    if booking.status not in MOVABLE:
+        return "status", str(_("This booking can no longer be moved."))
+    policy = BookingPolicy.from_settings()
+    problem = reschedule_problem(
+        starts_at=booking.starts_at, now=now or timezone.now(),
+        reschedule_count=booking.reschedule_count, policy=policy,
+        helper_assigned=booking.helper_id is not None,
+    )  # fmt: skip
+    return (str(problem), reschedule_message(problem, policy)) if problem else None
+
+
+def booking_move_refusal(*, booking: Booking, now: datetime | None = None) -> str | None:
+    """Why the customer cannot move this visit now, or None if they can."""
+    refusal = _move_refusal(booking, now)
+    return refusal[1] if refusal else None
 
 
 def cancellation_preview(*, booking: Booking, now: datetime | None = None) -> CancellationTerms:
@@ -139,14 +166,9 @@ def booking_reschedule(
     booking = _locked(booking)
     if actor is None or booking.customer_id != actor.pk:
         raise BookingError(_("You may not change this booking."), code="forbidden")
-    if booking.status not in (Status.SEARCHING, Status.CONFIRMED, Status.UNFULFILLED):
-        raise BookingError(_("This booking can no longer be moved."), code="status")
-    problem = reschedule_problem(
-        starts_at=booking.starts_at, now=now, reschedule_count=booking.reschedule_count,
-        policy=policy, helper_assigned=booking.helper_id is not None,
-    )  # fmt: skip
-    if problem:
-        raise BookingError(reschedule_message(problem, policy), code=problem)
+    refusal = _move_refusal(booking, now)
+    if refusal:
+        raise BookingError(refusal[1], code=refusal[0])
     if starts_at == booking.starts_at:  # the same move posted twice: it happened already
         return booking
     if start_problem(starts_at, now=now, tz=timezone.get_default_timezone(), policy=policy):

@@ -1,7 +1,5 @@
 """A customer's own bookings: list, detail with timeline, cancel, move."""
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,23 +9,20 @@ from django.utils.translation import gettext as _
 
 from bookings.forms import CancelForm, StartTimeForm
 from bookings.models import Booking, BookingEvent
-from bookings.policy import BookingPolicy, reschedule_problem
+from bookings.policy import BookingPolicy
 from bookings.selectors import (
     booking_detail_for_customer,
     booking_upcoming_and_past,
     bookings_for_customer,
 )
-from bookings.services import BookingError, booking_cancel, booking_reschedule, cancellation_preview
-from bookings.texts import reschedule_message
-
-CANCELLABLE = (
-    Booking.Status.REQUESTED,
-    Booking.Status.SEARCHING,
-    Booking.Status.CONFIRMED,
-    Booking.Status.EN_ROUTE,
-    Booking.Status.UNFULFILLED,
+from bookings.services import (
+    CUSTOMER_CANCELLABLE,
+    BookingError,
+    booking_cancel,
+    booking_move_refusal,
+    booking_reschedule,
+    cancellation_preview,
 )
-MOVABLE = (Booking.Status.SEARCHING, Booking.Status.CONFIRMED, Booking.Status.UNFULFILLED)
 
 
 @login_required
@@ -46,20 +41,11 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "booking": booking,
             "events": [e for e in booking.events.all() if e.to_status],
-            "can_cancel": booking.status in CANCELLABLE,
-            "can_move": booking.status in MOVABLE and _move_problem(booking, now) is None,
+            "can_cancel": booking.status in CUSTOMER_CANCELLABLE,
+            "can_move": booking_move_refusal(booking=booking, now=now) is None,
             "cancel_terms": cancellation_preview(booking=booking, now=now),
         },
     )
-
-
-def _move_problem(booking: Booking, now: datetime) -> str | None:
-    policy = BookingPolicy.from_settings()
-    problem = reschedule_problem(
-        starts_at=booking.starts_at, now=now, reschedule_count=booking.reschedule_count,
-        policy=policy, helper_assigned=booking.helper_id is not None,
-    )  # fmt: skip
-    return reschedule_message(problem, policy) if problem else None
 
 
 @login_required
@@ -68,7 +54,7 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
     if booking.status == Booking.Status.CANCELLED:
         messages.info(request, _("This booking was already cancelled."))
         return redirect("bookings:detail", reference=booking.reference)
-    if booking.status not in CANCELLABLE:
+    if booking.status not in CUSTOMER_CANCELLABLE:
         messages.error(request, _("This booking can no longer be cancelled."))
         return redirect("bookings:detail", reference=booking.reference)
     terms = cancellation_preview(booking=booking)
@@ -102,8 +88,7 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def booking_reschedule_view(request: HttpRequest, reference: str) -> HttpResponse:
     booking = get_object_or_404(bookings_for_customer(request.user), reference=reference)
-    problem = None if booking.status in MOVABLE else _("This booking can no longer be moved.")
-    problem = problem or _move_problem(booking, timezone.now())
+    problem = booking_move_refusal(booking=booking)
     if problem:
         messages.error(request, problem)
         return redirect("bookings:detail", reference=booking.reference)

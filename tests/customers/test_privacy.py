@@ -8,8 +8,15 @@ from django.urls import reverse
 
 from bookings.models import Booking
 from customers.models import User
+from helpers.models import HelperEvent
 from notifications.models import Notification
-from tests.factories import PASSWORD, BookingFactory, NotificationFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    BookingFactory,
+    HelperProfileFactory,
+    NotificationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +89,13 @@ def test_delete_refused_while_a_visit_is_open(client) -> None:
     me.refresh_from_db()
     booking.refresh_from_db()
     assert me.is_active and booking.street and booking.status == Booking.Status.CONFIRMED
+
+
+def test_deleting_a_helpers_account_stops_them_helping_with_an_audit_row(client) -> None:
+    helper = HelperProfileFactory(status="approved", bio="Ich helfe gern bei allem Technischen.")
+    client.force_login(helper.user)
+    client.post(reverse("customers:delete"), {"password": PASSWORD})
+    helper.refresh_from_db()
+    assert (helper.status, helper.bio) == ("suspended", "")
+    event = HelperEvent.objects.get(helper=helper, to_status="suspended")
+    assert (event.from_status, event.reason) == ("approved", "account deleted")
