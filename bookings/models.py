@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.pricing import FRIEND, PRO
 from mila.lib.translated import translated
+from mila.models import StatusChange
 
 
 class CatalogueEntry(models.Model):
@@ -243,7 +244,7 @@ class Booking(models.Model):
         return self.status in (self.Status.EN_ROUTE, self.Status.IN_PROGRESS)
 
 
-class BookingEvent(models.Model):
+class BookingEvent(StatusChange):
     """One step in a booking's life, written in the same transaction as the change (the
     audit trail and the customer's timeline)."""
 
@@ -260,16 +261,7 @@ class BookingEvent(models.Model):
         _("from"), max_length=12, choices=Booking.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=12, choices=Booking.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
-    at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 

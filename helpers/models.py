@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mila.models import StatusChange
+
 LANGUAGE_CHOICES = settings.LANGUAGES
 
 
@@ -115,7 +117,7 @@ class HelperProfile(models.Model):
         return [str(names[code]) for code in self.languages if code in names]
 
 
-class HelperEvent(models.Model):
+class HelperEvent(StatusChange):
     """Audit trail of an application: who changed its status, when and why."""
 
     helper = models.ForeignKey(
@@ -125,15 +127,6 @@ class HelperEvent(models.Model):
         _("from"), max_length=10, choices=HelperProfile.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=10, choices=HelperProfile.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
