@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from helpers.forms import DecisionForm
 from helpers.models import AvailabilityWindow, HelperEvent, HelperProfile, TimeOff
-from helpers.services import HelperError, helper_decide
+from helpers.services import HelperError, helper_decide, pro_details_errors
 from helpers.validators import normalise_uid
 from mila.lib import geo
 
@@ -58,10 +58,13 @@ class HelperProfileAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("tier") == HelperProfile.Tier.PRO and not (
-            data.get("company_name") and (data.get("uid") or "uid" in self.errors)
-        ):
-            self.add_error("company_name", _("Pros need a company name and a UID number."))
+        missing = pro_details_errors(
+            tier=data.get("tier", ""), company_name=data.get("company_name", ""),
+            uid=data.get("uid") or "",
+        )  # fmt: skip
+        for field, message in missing.items():
+            if field not in self.errors:
+                self.add_error(field, message)
         self.place = geo.lookup(data.get("postcode") or "", data.get("country") or "CH")
         if self.place is None:
             self.add_error("postcode", _("We don't know this postcode. Please check it."))

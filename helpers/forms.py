@@ -10,7 +10,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from bookings.models import ServiceCategory
 from helpers.availability import Window, windows_problems
 from helpers.models import AvailabilityWindow, HelperProfile
-from helpers.services import Application
+from helpers.services import Application, pro_details_errors
 from helpers.validators import normalise_uid
 from mila.lib import geo
 
@@ -106,11 +106,13 @@ class ApplicationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("tier") == HelperProfile.Tier.PRO:
-            if not data.get("company_name", "").strip():
-                self.add_error("company_name", _("Pros need to give their company name."))
-            if not data.get("uid") and "uid" not in self.errors:
-                self.add_error("uid", _("Pros need to give their UID number."))
+        missing = pro_details_errors(
+            tier=data.get("tier", ""), company_name=data.get("company_name", ""),
+            uid=data.get("uid", ""),
+        )  # fmt: skip
+        for field, message in missing.items():
+            if field not in self.errors:
+                self.add_error(field, message)
         postcode, country = data.get("postcode"), data.get("country")
         if postcode and country and geo.lookup(postcode, country) is None:
             self.add_error("postcode", _("We don't know this postcode. Please check it."))

@@ -53,7 +53,25 @@ class Application:
     uid: str = ""
 
 
+def pro_details_errors(*, tier: str, company_name: str, uid: str) -> dict[str, Any]:
+    """A Pro is a registered company: it needs its name and its UID number. Returns the
+    message per missing field (empty for a Friend or a complete Pro)."""
+    if tier != HelperProfile.Tier.PRO:
+        return {}
+    errors: dict[str, Any] = {}
+    if not company_name.strip():
+        errors["company_name"] = _("Pros need to give their company name.")
+    if not uid.strip():
+        errors["uid"] = _("Pros need to give their UID number.")
+    return errors
+
+
 def _apply_fields(profile: HelperProfile, application: Application) -> None:
+    missing = pro_details_errors(
+        tier=application.tier, company_name=application.company_name, uid=application.uid
+    )
+    if missing:
+        raise HelperError(next(iter(missing.values())), code="pro_details")
     place = geo.lookup(application.postcode, application.country)
     if place is None:
         raise HelperError(_("We do not know this postcode."), code="postcode")

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from helpers.models import HelperProfile
-from helpers.services import helper_decide, helper_update_profile
+from helpers.services import HelperError, helper_apply, helper_decide, helper_update_profile
 from tests.factories import HelperProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,4 +48,11 @@ def test_seed_demo_refuses_to_run_in_production(settings) -> None:
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo")
+    assert not HelperProfile.objects.exists()
+
+
+def test_service_refuses_a_pro_without_company_details(make_application, user) -> None:
+    with pytest.raises(HelperError) as refused:
+        helper_apply(user=user, application=make_application(tier="pro", company_name="", uid=""))
+    assert refused.value.code == "pro_details"
     assert not HelperProfile.objects.exists()
