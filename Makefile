@@ -34,7 +34,9 @@ run: install ## Set up and serve the platform on http://127.0.0.1:8000 with demo
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Mila runs on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# The periodic tasks (offer expiry, next waves, e-mail retries) run beside the server.
+	@$(PY) manage.py run_periodic & periodic=$$!; trap 'kill $$periodic 2>/dev/null' EXIT; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install ## Run the test suite (SQLite, eager Celery; service tests skip unless configured)
 	bin/pytest-run $(ARGS)

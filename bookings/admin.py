@@ -1,12 +1,27 @@
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from bookings.models import Booking, BookingEvent, Service, ServiceCategory
+from bookings.matching.candidates import candidates
+from bookings.matching.dispatch import booking_visit_window, ranked
+from bookings.matching.responses import booking_assign, booking_search_again
+from bookings.models import Booking, BookingEvent, Offer, Service, ServiceCategory
 from bookings.services import BookingError, booking_cancel
+from helpers.models import HelperProfile
 from mila.lib.money import format_chf
+
+# Staff may assign helpers who live a little further out than matching would ask.
+ASSIGN_EXTRA_KM = 10
+ASSIGN_LIST_LENGTH = 25
 
 
 @admin.register(ServiceCategory)
@@ -61,6 +76,104 @@ class BookingEventInline(admin.TabularInline):
         return False
 
 
+def describe_breakdown(breakdown: dict[str, Any]) -> str:
+    """An offer's "why" in one line for staff: the facts, then each part of the score."""
+    facts = [
+        f"{breakdown.get('distance_km', 0):.1f} km (radius {breakdown.get('radius_km', '?')})",
+        f"★ {breakdown.get('rating', 0):.2f} ({breakdown.get('rating_count', 0)})",
+        f"{breakdown.get('category_jobs', 0)} jobs in category",
+        f"accepts {breakdown['acceptance_rate']:.0%}"
+        if breakdown.get("acceptance_rate") is not None
+        else "accepts ?",
+        f"language {breakdown['language']}" if breakdown.get("language") else "other language",
+        f"{breakdown.get('recent_jobs', 0)} recent jobs",
+    ]
+    if breakdown.get("outside_area"):
+        facts.append("outside own area")
+    parts = " · ".join(f"{name} {value:.2f}" for name, value in breakdown.get("parts", {}).items())
+    return " · ".join(facts) + (f" — {parts}" if parts else "")
+
+
+class OfferInline(admin.TabularInline):
+    """Who was asked, in which wave, with what score and why, and what they answered."""
+
+    model = Offer
+    extra = 0
+    can_delete = False
+    fields = ("wave", "helper", "status", "score", "why", "sent_at", "expires_at",
+              "responded_at", "decline_reason", "withdrawn_reason")  # fmt: skip
+    readonly_fields = fields
+    ordering = ["wave", "-score"]
+    verbose_name_plural = _("offers to helpers")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Offer]:
+        return super().get_queryset(request).select_related("helper__user")
+
+    @admin.display(description=_("why this helper"))
+    def why(self, offer: Offer) -> str:
+        return describe_breakdown(offer.breakdown)
+
+
+class NeedsHelperFilter(admin.SimpleListFilter):
+    title = _("needs a helper")
+    parameter_name = "needs_helper"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("any", _("No helper found, or starting within 2 h without one")),
+            ("unfulfilled", _("No helper found (today or later)")),
+            ("soon", _("Starting within 2 h, still searching")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Booking]) -> QuerySet[Booking]:
+        now = timezone.now()
+        today = datetime.combine(
+            timezone.localdate(), time.min, tzinfo=timezone.get_current_timezone()
+        )
+        unfulfilled = Q(status=Booking.Status.UNFULFILLED, starts_at__gte=today)
+        soon = Q(status=Booking.Status.SEARCHING, starts_at__lte=now + timedelta(hours=2))
+        chosen = {"any": unfulfilled | soon, "unfulfilled": unfulfilled, "soon": soon}
+        return queryset.filter(chosen[self.value()]) if self.value() in chosen else queryset
+
+
+class AssignForm(forms.Form):
+    helper = forms.ModelChoiceField(
+        label=_("Helper"),
+        queryset=HelperProfile.objects.approved(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose a helper."),
+                        "invalid_choice": _("Please choose one of the helpers listed.")},
+    )  # fmt: skip
+    note = forms.CharField(
+        label=_("Note for the history (e.g. who you spoke to)"), required=False, max_length=500
+    )
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    """Read-only: every offer, to look up what a helper was asked and answered."""
+
+    list_display = ["booking", "helper", "wave", "status", "score", "sent_at", "responded_at"]
+    list_filter = ["status", "wave", "decline_reason", "withdrawn_reason", "sent_at"]
+    list_select_related = ["booking", "helper__user"]
+    search_fields = ["booking__reference", "helper__user__email", "helper__user__last_name"]
+    date_hierarchy = "sent_at"
+    readonly_fields = [f.name for f in Offer._meta.fields] + ["why"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=_("why this helper"))
+    def why(self, offer: Offer) -> str:
+        return describe_breakdown(offer.breakdown)
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     """Read-mostly: status changes go through the booking services (actions below)."""
@@ -74,16 +187,18 @@ class BookingAdmin(admin.ModelAdmin):
         "postcode",
         "total_chf",
     ]
-    list_filter = ["status", "timing", "tier", "service__category", "starts_at", "created_at"]
+    list_filter = [NeedsHelperFilter, "status", "timing", "tier", "service__category",
+                   "starts_at", "created_at"]  # fmt: skip
     search_fields = ["reference", "customer__email", "postcode", "city"]
     list_select_related = ["service", "customer"]
     date_hierarchy = "starts_at"
     ordering = ["-starts_at"]
-    inlines = [BookingEventInline]
-    actions = ["cancel_bookings"]
+    inlines = [OfferInline, BookingEventInline]
+    actions = ["assign_helper", "search_again", "cancel_bookings"]
     readonly_fields = [f.name for f in Booking._meta.fields]
     fieldsets = (
-        (None, {"fields": ("reference", "status", "customer", "service", "tier", "helper")}),
+        (None, {"fields": ("reference", "status", "customer", "service", "tier", "helper",
+                           "wave", "next_wave_at")}),
         (
             _("Visit"),
             {"fields": ("timing", "starts_at", "ends_at", "problem", "visit_code",
@@ -132,3 +247,59 @@ class BookingAdmin(admin.ModelAdmin):
             "%(count)d booking cancelled.", "%(count)d bookings cancelled.", done
         ) % {"count": done}
         self.message_user(request, cancelled)
+
+    @admin.action(description=_("Search again for a helper (from the first wave)"))
+    def search_again(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        done = 0
+        for booking in queryset:
+            try:
+                booking_search_again(booking=booking, actor=request.user)
+            except BookingError as error:
+                self.message_user(request, f"{booking.reference}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d booking is searching again.",
+                         "%(count)d bookings are searching again.", done) % {"count": done},
+            )  # fmt: skip
+
+    @admin.action(description=_("Assign a helper by hand…"))
+    def assign_helper(
+        self, request: HttpRequest, queryset: QuerySet[Booking]
+    ) -> HttpResponse | None:
+        """An intermediate page: the helpers free for the visit, best first; staff pick the
+        one they arranged it with."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Please choose exactly one booking."), messages.ERROR)
+            return None
+        booking = queryset.select_related("service", "customer").get()
+        form = AssignForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            try:
+                booking_assign(booking=booking, helper=form.cleaned_data["helper"],
+                               actor=request.user, note=form.cleaned_data["note"])  # fmt: skip
+            except BookingError as error:
+                self.message_user(request, f"{booking.reference}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, _("The helper has been assigned and both were told."))
+            return None
+        return TemplateResponse(request, "admin/bookings/assign.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Assign a helper to %(reference)s") % {"reference": booking.reference},
+            "booking": booking, "form": form, "free": self._free_helpers(booking),
+            "action": request.POST.get("action"), "opts": self.model._meta,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        })  # fmt: skip
+
+    def _free_helpers(self, booking: Booking) -> list[tuple[HelperProfile, Any]]:
+        now = timezone.now()
+        start, end = booking_visit_window(booking, now)
+        found = candidates(booking=booking, start=start, end=end, extra_km=ASSIGN_EXTRA_KM,
+                           now=now, include_asked=True)  # fmt: skip
+        best = ranked(booking, found, k=ASSIGN_LIST_LENGTH)
+        helpers = HelperProfile.objects.select_related("user").in_bulk(
+            [s.facts.helper_id for s in best]
+        )
+        return [(helpers[s.facts.helper_id], s) for s in best]

@@ -68,7 +68,41 @@ def _start(now: datetime, days: int, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=hour))
 
 
-def _create(customer: User, plan: tuple, now: datetime, helpers: dict[str, HelperProfile]) -> None:
+NAMED_HELPERS = {FRIEND: "lena@mila.example", PRO: "marco@mila.example"}
+# Anna's coming visit and her last one are Lena's, so Lena's page shows a job; every other
+# demo visit was done by someone from the crowd near the customer, so the named helpers are
+# free whenever someone tries booking.
+LENAS = {("anna@mila.example", S.CONFIRMED), ("anna@mila.example", S.COMPLETED)}
+
+
+class HelperPicker:
+    """The nearest approved helper of a tier, never one already busy today (the database
+    forbids overlapping jobs for a helper)."""
+
+    def __init__(self) -> None:
+        self.crowd = list(
+            HelperProfile.objects.approved()
+            .exclude(user__email__in=["sophie@mila.example", *NAMED_HELPERS.values()])
+            .select_related("user")
+            .order_by("pk")
+        )
+        self.busy_today: set[int] = set()
+
+    def pick(self, customer: User, status: str, tier: str, place: geo.Place) -> HelperProfile:
+        if (customer.email, status) in LENAS:
+            return HelperProfile.objects.get(user__email=NAMED_HELPERS[tier])
+        today = status in (S.EN_ROUTE, S.IN_PROGRESS)
+        options = [
+            h for h in self.crowd
+            if (tier == FRIEND or h.tier == PRO) and not (today and h.pk in self.busy_today)
+        ]  # fmt: skip
+        helper = min(options, key=lambda h: geo.haversine_km(place.lat, place.lng, h.lat, h.lng))
+        if today:
+            self.busy_today.add(helper.pk)
+        return helper
+
+
+def _create(customer: User, plan: tuple, now: datetime, helpers: HelperPicker) -> None:
     status, slug, days, hour, tier = plan
     key = uuid.uuid5(NAMESPACE, f"{customer.email}:{status}")
     if Booking.objects.filter(idempotency_key=key).exists():
@@ -95,7 +129,7 @@ def _create(customer: User, plan: tuple, now: datetime, helpers: dict[str, Helpe
     )  # fmt: skip
     record_event(booking=booking, from_status="", to_status=S.REQUESTED, actor=customer,
                  role=R.CUSTOMER, at=booked_at)  # fmt: skip
-    helper = helpers[PRO if tier == PRO else FRIEND]
+    helper = helpers.pick(customer, status, tier, place)
     at = booked_at
     for to, role in PATHS[status]:
         at += timedelta(minutes=7)
@@ -109,10 +143,7 @@ def _create(customer: User, plan: tuple, now: datetime, helpers: dict[str, Helpe
 @transaction.atomic
 def seed() -> list[tuple[str, str, str]]:
     now = timezone.now()
-    helpers = {
-        FRIEND: HelperProfile.objects.select_related("user").get(user__email="lena@mila.example"),
-        PRO: HelperProfile.objects.select_related("user").get(user__email="marco@mila.example"),
-    }
+    helpers = HelperPicker()
     for person in CUSTOMERS:
         customer = User.objects.get(email=person.email)
         for plan in PLAN:

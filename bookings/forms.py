@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from bookings.models import Booking
+from bookings.models import Booking, Offer
 from bookings.policy import BookingPolicy, StartProblem, asap_available, start_problem
 from bookings.texts import asap_unavailable_message, start_message
 from mila.lib import geo
@@ -211,4 +211,16 @@ class CancelForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": _("Please keep it under 500 characters.")},
+    )
+
+
+class DeclineForm(forms.Form):
+    """Saying no to an offer; the reason helps us offer better, and is optional."""
+
+    reason = forms.ChoiceField(
+        label=_("Why not? (optional)"),
+        required=False,
+        choices=[("", _("I'd rather not say")), *Offer.DeclineReason.choices],
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Please choose one of the reasons, or none.")},
     )

@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings.pricing import FRIEND, PRO
+from bookings.pricing import FRIEND, PRO, net_payout
 from mila.lib.translated import translated
 from mila.models import StatusChange
 
@@ -191,6 +192,11 @@ class Booking(models.Model):
     reschedule_count = models.PositiveSmallIntegerField(_("times rescheduled"), default=0)
     cancellation_fee = models.PositiveIntegerField(_("cancellation fee"), default=0)
     cancellation_reason = models.TextField(_("cancellation reason"), blank=True)
+    # The search for a helper (DESIGN §6): how many offer waves the current search has sent,
+    # and when the next step is due (the first wave, or the current wave's expiry). Null
+    # while not searching; the periodic sweep picks up every searching booking that is due.
+    wave = models.PositiveSmallIntegerField(_("offer waves sent"), default=0)
+    next_wave_at = models.DateTimeField(_("next offer wave due"), null=True, blank=True)
     idempotency_key = models.UUIDField(_("submission key"), unique=True, default=uuid.uuid4)
 
     created_at = models.DateTimeField(_("booked"), default=timezone.now)
@@ -212,6 +218,14 @@ class Booking(models.Model):
             models.Index(fields=["customer", "-starts_at"], name="booking_customer"),
             models.Index(fields=["status", "starts_at"], name="booking_status_start"),
             models.Index(fields=["postcode"], name="booking_postcode"),
+            # A helper's jobs: busy at a time, jobs that day, recent and completed jobs.
+            models.Index(fields=["helper", "status", "starts_at"], name="booking_helper_status"),
+            models.Index(fields=["helper", "confirmed_at"], name="booking_helper_confirmed"),
+            models.Index(
+                fields=["next_wave_at"],
+                condition=Q(status="searching"),
+                name="booking_search_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -243,6 +257,11 @@ class Booking(models.Model):
     def helper_on_the_way(self) -> bool:
         return self.status in (self.Status.EN_ROUTE, self.Status.IN_PROGRESS)
 
+    @property
+    def helper_payout(self) -> int:
+        """What the helper earns for the visit as quoted: the total less the commission."""
+        return net_payout(self.price_total, self.commission)
+
 
 class BookingEvent(StatusChange):
     """One step in a booking's life, written in the same transaction as the change (the
@@ -273,3 +292,94 @@ class BookingEvent(StatusChange):
 
     def __str__(self) -> str:
         return f"{self.booking_id}: {self.from_status or '–'} → {self.to_status}"
+
+
+class OfferQuerySet(models.QuerySet["Offer"]):
+    def for_helper_user(self, user: Any) -> "OfferQuerySet":
+        """The offers a helper may see: their own, and nobody else's."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(helper__user=user)
+
+    def open(self, now: datetime) -> "OfferQuerySet":
+        """Pending and not yet expired (the sweep marks expired ones a little later)."""
+        return self.filter(status=Offer.Status.PENDING, expires_at__gt=now)
+
+
+class Offer(models.Model):
+    """A booking offered to one helper (DESIGN §6). The first helper to accept gets the job;
+    the other offers are then withdrawn. One row per booking and helper: a new search (the
+    visit was moved, staff search again) reuses it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class DeclineReason(models.TextChoices):
+        BUSY = "busy", _("I can't at that time")
+        TOO_FAR = "too_far", _("It's too far for me")
+        SKILL = "skill", _("This is not something I can do")
+        OTHER = "other", _("Another reason")
+
+    class Withdrawn(models.TextChoices):
+        TAKEN = "taken", _("Another helper took the job")
+        CANCELLED = "cancelled", _("The customer cancelled")
+        MOVED = "moved", _("The visit was moved to another time")
+        OVERLAP = "overlap", _("The helper took another job at that time")
+        STAFF = "staff", _("Our team arranged the visit")
+        PAUSED = "paused", _("The helper's account was paused")
+        CLOSED = "closed", _("The search has ended")
+
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="offers"
+    )
+    helper = models.ForeignKey(
+        "helpers.HelperProfile",
+        verbose_name=_("helper"),
+        on_delete=models.CASCADE,
+        related_name="offers",
+    )
+    wave = models.PositiveSmallIntegerField(_("wave"))
+    score = models.FloatField(_("score"))
+    # Why this helper: the facts and each part of the score (bookings.matching.scoring).
+    breakdown = models.JSONField(_("score breakdown"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=10, choices=DeclineReason.choices, blank=True
+    )
+    withdrawn_reason = models.CharField(
+        _("why withdrawn"), max_length=10, choices=Withdrawn.choices, blank=True
+    )
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["booking", "wave", "-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "helper"], name="offer_once_per_helper"),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("sent_at")), name="offer_expires_after_sent"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["helper", "status", "expires_at"], name="offer_helper_open"),
+            models.Index(fields=["booking", "status"], name="offer_booking_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} → {self.helper_id} ({self.status})"
+
+    @property
+    def outside_area(self) -> bool:
+        """Offered in a wider wave although the visit is beyond the helper's own radius."""
+        return bool(self.breakdown.get("outside_area"))

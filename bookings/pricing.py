@@ -65,10 +65,15 @@ class Quote:
 
     @property
     def helper_payout(self) -> int:
-        return self.total - self.commission
+        return net_payout(self.total, self.commission)
 
     def amount(self, code: str) -> int:
         return sum(line.amount for line in self.lines if line.code == code)
+
+
+def net_payout(total: int, commission: int) -> int:
+    """What the helper earns: the price the customer pays less the platform's commission."""
+    return total - commission
 
 
 def round_to_5(rappen: float) -> int:

@@ -1,10 +1,13 @@
 """Reads on bookings, already filtered to what the caller may see."""
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from bookings.models import Booking, BookingEvent
+from bookings.models import Booking, BookingEvent, Offer
+from helpers.availability import BUSY_STATUSES
+from helpers.models import HelperProfile
 
 
 def bookings_for_customer(user: Any) -> QuerySet[Booking]:
@@ -27,4 +30,35 @@ def booking_upcoming_and_past(user: Any) -> tuple[list[Booking], list[Booking]]:
 def booking_detail_for_customer(user: Any) -> QuerySet[Booking]:
     return bookings_for_customer(user).prefetch_related(
         Prefetch("events", queryset=BookingEvent.objects.order_by("at", "pk"))
+    )
+
+
+def helper_open_offers(helper: HelperProfile, now: datetime) -> QuerySet[Offer]:
+    """The helper's offers still waiting for their answer, the one expiring first on top.
+    An offer whose time is up is not shown even before the sweep marks it expired."""
+    return (
+        Offer.objects.filter(helper=helper)
+        .open(now)
+        .select_related("booking__service__category")
+        .order_by("expires_at", "pk")
+    )
+
+
+def helper_upcoming_jobs(helper: HelperProfile) -> QuerySet[Booking]:
+    """The visits the helper has taken on and not yet finished, soonest first."""
+    return (
+        Booking.objects.filter(helper=helper, status__in=BUSY_STATUSES)
+        .select_related("service", "customer")
+        .order_by("starts_at", "pk")
+    )
+
+
+def offer_for_helper(user: Any, reference: str) -> Offer | None:
+    """The logged-in helper's offer for the booking with this reference, or None (someone
+    else's offer, or none at all, is a 404 for them)."""
+    return (
+        Offer.objects.for_helper_user(user)
+        .select_related("booking")
+        .filter(booking__reference=reference)
+        .first()
     )

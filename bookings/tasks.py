@@ -1,10 +1,16 @@
-"""Thin Celery wrappers (queue ``matching``)."""
+"""Thin Celery wrappers (queue ``matching``). Failures are not retried here: a searching
+booking stays due, and the periodic sweep advances it."""
 
 from celery import shared_task
 
-from bookings import dispatch
+from bookings.matching import dispatch
 
 
 @shared_task
-def start_matching(booking_id: int) -> None:
-    dispatch.booking_searching(booking_id)
+def advance_search(booking_id: int) -> int:
+    return dispatch.matching_advance(booking_id=booking_id)
+
+
+@shared_task
+def sweep_matching() -> int:
+    return dispatch.matching_sweep()

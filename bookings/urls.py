@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.views import catalogue, customer, wizard
+from bookings.views import catalogue, customer, helper, wizard
 
 app_name = "bookings"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("bookings/<str:reference>/", customer.booking_detail, name="detail"),
     path("bookings/<str:reference>/cancel/", customer.booking_cancel_view, name="cancel"),
     path("bookings/<str:reference>/move/", customer.booking_reschedule_view, name="reschedule"),
+    path("helper/", helper.dashboard, name="helper_dashboard"),
+    path("helper/work/", helper.work, name="helper_work"),
+    path("helper/offers/<str:reference>/accept/", helper.accept, name="offer_accept"),
+    path("helper/offers/<str:reference>/decline/", helper.decline, name="offer_decline"),
 ]

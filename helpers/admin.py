@@ -12,9 +12,15 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from helpers.availability import Window, windows_problems
 from helpers.forms import DecisionForm
 from helpers.models import AvailabilityWindow, HelperEvent, HelperProfile, TimeOff
-from helpers.services import HelperError, helper_decide, pro_details_errors
+from helpers.services import (
+    HelperError,
+    availability_set_windows,
+    helper_decide,
+    pro_details_errors,
+)
 from helpers.validators import normalise_uid
 from mila.lib import geo
 
@@ -32,8 +38,27 @@ class HelperEventInline(admin.TabularInline):
         return False
 
 
+class WindowInlineFormSet(forms.BaseInlineFormSet):
+    """Staff edit weekly times under the same rules as the helper (15-minute steps, no
+    overlaps); the saved times are merged like the helper's own (see save_related)."""
+
+    def clean(self) -> None:
+        super().clean()
+        windows = [
+            Window(form.cleaned_data["weekday"], form.cleaned_data["starts"],
+                   form.cleaned_data["ends"])
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]  # fmt: skip
+        if windows_problems(windows):
+            raise forms.ValidationError(
+                _("Please check the times: 15-minute steps, “from” before “until”, no overlaps.")
+            )
+
+
 class WindowInline(admin.TabularInline):
     model = AvailabilityWindow
+    formset = WindowInlineFormSet
     extra = 0
 
 
@@ -110,6 +135,12 @@ class HelperProfileAdmin(admin.ModelAdmin):
             obj.save(update_fields=[*columns, "city", "lat", "lng"])
         else:
             super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        profile = form.instance
+        windows = [Window(w.weekday, w.starts, w.ends) for w in profile.windows.all()]
+        availability_set_windows(profile=profile, windows=windows)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[HelperProfile]:
         return super().get_queryset(request).select_related("user")

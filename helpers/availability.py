@@ -1,6 +1,6 @@
-"""Is a helper free for a visit? A pure function of plain values, and the selector that feeds
-it from the database (DESIGN §6: available in the window, no time off, no overlapping job,
-under the daily maximum).
+"""Is a helper free for a visit? A pure function of plain values (the rule), and the same rule
+as a queryset filter the database evaluates (DESIGN §6: available in the window, no time off,
+no overlapping job, under the daily maximum).
 
 Windows are Swiss wall-clock times, so a visit at 09:00 is checked against "Tuesday
 08:00–12:00" also on the days the clocks change.
@@ -14,7 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from helpers.models import AvailabilityWindow, HelperProfile, TimeOff
 
@@ -83,69 +84,84 @@ def _day_bounds(start: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
     return first, datetime.combine(day, time.max, tzinfo=tz)
 
 
+def _jobs() -> QuerySet[Any]:
+    from bookings.models import Booking
+
+    return Booking.objects.filter(status__in=BUSY_STATUSES)
+
+
+def free_between(
+    helpers: QuerySet[HelperProfile], *, start: datetime, end: datetime
+) -> QuerySet[HelperProfile]:
+    """The helpers of ``helpers`` who are free for [start, end): the rules of ``is_free``,
+    evaluated by the database in the same query (no rows are loaded to check them).
+
+    Stored windows never touch (``availability_set_windows`` merges back-to-back ones), so
+    "inside one merged window" is "inside one stored window" here.
+    """
+    tz = ZoneInfo(settings.TIME_ZONE)
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    day = local_start.date()
+    if end <= start or local_end.date() != day:  # visits never run across midnight
+        return helpers.none()
+    day_start, day_end = _day_bounds(start, tz)
+    window = AvailabilityWindow.objects.filter(
+        helper=OuterRef("pk"), weekday=day.weekday(),
+        starts__lte=local_start.time(), ends__gte=local_end.time(),
+    )  # fmt: skip
+    away = TimeOff.objects.filter(helper=OuterRef("pk"), first_day__lte=day, last_day__gte=day)
+    jobs = _jobs().filter(helper=OuterRef("pk"))
+    that_day = (
+        jobs.filter(starts_at__lt=day_end, ends_at__gt=day_start)
+        .order_by()
+        .values("helper")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        helpers.filter(Exists(window))
+        .filter(~Exists(away))
+        .filter(~Exists(jobs.filter(starts_at__lt=end, ends_at__gt=start)))
+        .alias(jobs_that_day=Coalesce(Subquery(that_day), 0))
+        .filter(jobs_that_day__lt=F("max_jobs_per_day"))
+    )
+
+
 def helpers_available(
     *, start: datetime, end: datetime, helpers: QuerySet[HelperProfile] | None = None
 ) -> list[HelperProfile]:
     """The approved helpers (of ``helpers``, default all) who are free for [start, end).
-
-    Four queries whatever the number of helpers: helpers, their windows for that weekday,
-    their time off on that day, and their jobs that day.
-    """
-    tz = ZoneInfo(settings.TIME_ZONE)
-    local_day = start.astimezone(tz).date()
-    day_start, day_end = _day_bounds(start, tz)
-    jobs_that_day = Q(bookings__status__in=BUSY_STATUSES) & Q(
-        bookings__starts_at__lt=day_end, bookings__ends_at__gt=day_start
-    )
-    queryset = (
-        (helpers if helpers is not None else HelperProfile.objects.all())
-        .filter(status=HelperProfile.Status.APPROVED)
-        .annotate(jobs_that_day=Count("bookings", filter=jobs_that_day))
-        .prefetch_related(
-            Prefetch(
-                "windows",
-                queryset=AvailabilityWindow.objects.filter(weekday=local_day.weekday()),
-                to_attr="day_windows",
-            ),
-            Prefetch(
-                "time_off",
-                queryset=TimeOff.objects.filter(first_day__lte=local_day, last_day__gte=local_day),
-                to_attr="day_off",
-            ),
-            Prefetch(
-                "bookings",
-                queryset=_busy_bookings(day_start, day_end),
-                to_attr="day_jobs",
-            ),
-        )
-    )
-    return [helper for helper in queryset if _free(helper, start, end, tz)]
-
-
-def _busy_bookings(day_start: datetime, day_end: datetime) -> Any:
-    from bookings.models import Booking
-
-    return Booking.objects.filter(
-        status__in=BUSY_STATUSES, starts_at__lt=day_end, ends_at__gt=day_start
-    ).only("id", "helper_id", "starts_at", "ends_at")
-
-
-def _free(helper: Any, start: datetime, end: datetime, tz: tzinfo) -> bool:
-    return is_free(
-        start,
-        end,
-        windows=[Window(w.weekday, w.starts, w.ends) for w in helper.day_windows],
-        days_off=[DaysOff(o.first_day, o.last_day) for o in helper.day_off],
-        busy=[(job.starts_at, job.ends_at) for job in helper.day_jobs],
-        jobs_that_day=helper.jobs_that_day,
-        max_jobs_per_day=helper.max_jobs_per_day,
-        tz=tz,
-    )
+    One query, whatever the number of helpers."""
+    queryset = helpers if helpers is not None else HelperProfile.objects.all()
+    return list(free_between(queryset.approved(), start=start, end=end))
 
 
 def helper_is_available(helper: HelperProfile, start: datetime, end: datetime) -> bool:
     qs = HelperProfile.objects.filter(pk=helper.pk)
     return bool(helpers_available(start=start, end=end, helpers=qs))
+
+
+def job_conflict(
+    *, helper: HelperProfile, start: datetime, end: datetime, ignore_booking: int | None = None
+) -> str | None:
+    """Why this helper cannot take another job at [start, end): "overlap" (another job at
+    that time) or "daily_max" (their jobs that day are at their maximum), else None. The
+    weekly times are not checked: a helper who says yes, or staff who arranged it, decide."""
+    day_start, day_end = _day_bounds(start, ZoneInfo(settings.TIME_ZONE))
+    counts = (
+        _jobs()
+        .filter(helper=helper)
+        .exclude(pk=ignore_booking)
+        .aggregate(
+            overlapping=Count("pk", filter=Q(starts_at__lt=end, ends_at__gt=start)),
+            that_day=Count("pk", filter=Q(starts_at__lt=day_end, ends_at__gt=day_start)),
+        )
+    )
+    if counts["overlapping"]:
+        return "overlap"
+    if counts["that_day"] >= helper.max_jobs_per_day:
+        return "daily_max"
+    return None
 
 
 def windows_problems(windows: Sequence[Window]) -> list[str]:

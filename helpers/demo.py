@@ -1,6 +1,9 @@
 """Demo helpers for ``manage.py seed_demo`` (idempotent): three named demo logins plus ~60
 approved helpers across eight Swiss cities — French speakers in Romandie, Italian speakers in
-Ticino — with skills, radii and weekly times, and a few applications waiting for staff."""
+Ticino — with skills, radii and weekly times, and a few applications waiting for staff.
+
+The named helpers (lena@, marco@, sophie@) help with everything, every day from 07:00 to 21:00,
+within 20 km: whatever a demo customer books nearby, they get the offer."""
 
 import random
 from dataclasses import dataclass
@@ -77,6 +80,10 @@ WEEKLY_PATTERNS = (
 )
 HELPERS_PER_CITY = 8
 APPLICATIONS = 4
+# The named demo helpers: every day, all day, 20 km around, up to 6 jobs a day.
+WIDE_WEEK = [(d, time(7), time(21)) for d in range(7)]
+WIDE_RADIUS_KM = 20
+WIDE_JOBS_PER_DAY = 6
 
 
 @transaction.atomic
@@ -92,11 +99,14 @@ def seed() -> list[tuple[str, str, str]]:
             phone=f"+41 79 555 01 {number:02d}",
         )
         profile = _profile(user, person.tier, person.postcode, [person.language, "en"],
-                           categories[:5], HelperProfile.Status.APPROVED)  # fmt: skip
+                           categories, HelperProfile.Status.APPROVED)  # fmt: skip
         if not profile.windows.exists():
+            HelperProfile.objects.filter(pk=profile.pk).update(
+                radius_km=WIDE_RADIUS_KM, max_jobs_per_day=WIDE_JOBS_PER_DAY
+            )
             AvailabilityWindow.objects.bulk_create(
                 AvailabilityWindow(helper=profile, weekday=d, starts=start, ends=end)
-                for d, start, end in WEEKLY_PATTERNS[number % len(WEEKLY_PATTERNS)]
+                for d, start, end in WIDE_WEEK
             )
         if profile.rating_count == 0 and person.ratings:
             HelperProfile.objects.filter(pk=profile.pk).update(

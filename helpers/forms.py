@@ -9,7 +9,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from bookings.models import ServiceCategory
 from helpers.availability import Window, windows_problems
-from helpers.models import AvailabilityWindow, HelperProfile
+from helpers.models import MAX_RADIUS_KM, AvailabilityWindow, HelperProfile
 from helpers.services import Application, pro_details_errors
 from helpers.validators import normalise_uid
 from mila.lib import geo
@@ -65,7 +65,7 @@ class ApplicationForm(forms.Form):
     radius_km = forms.IntegerField(
         label=_("How far will you travel? (km)"),
         min_value=1,
-        max_value=50,
+        max_value=MAX_RADIUS_KM,
         initial=10,
         error_messages={
             "min_value": _("Please choose between 1 and 50 km."),

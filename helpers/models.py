@@ -11,6 +11,8 @@ from django.utils.translation import pgettext_lazy
 from mila.models import StatusChange
 
 LANGUAGE_CHOICES = settings.LANGUAGES
+# The widest service area a helper can choose; matching's bounding box is this wide.
+MAX_RADIUS_KM = 50
 
 
 class HelperProfileQuerySet(models.QuerySet["HelperProfile"]):
@@ -88,7 +90,8 @@ class HelperProfile(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(radius_km__gte=1, radius_km__lte=50), name="helper_radius_1_50"
+                condition=Q(radius_km__gte=1, radius_km__lte=MAX_RADIUS_KM),
+                name="helper_radius_1_50",
             ),
             models.CheckConstraint(
                 condition=Q(max_jobs_per_day__gte=1, max_jobs_per_day__lte=10),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.models import ServiceCategory
 from bookings.services import bookings_release_helper
-from helpers.availability import Window, windows_problems
+from helpers.availability import Window, merged, windows_problems
 from helpers.models import AvailabilityWindow, HelperEvent, HelperProfile, TimeOff
 from mila.lib import geo
 from notifications.models import Notification
@@ -193,10 +193,14 @@ def _context(profile: HelperProfile, **extra: Any) -> dict[str, Any]:
 
 @transaction.atomic
 def availability_set_windows(*, profile: HelperProfile, windows: Iterable[Window]) -> None:
-    """Replace a helper's weekly windows (15-minute steps, no overlaps) in one go."""
+    """Replace a helper's weekly windows (15-minute steps, no overlaps) in one go.
+
+    Back-to-back windows are stored as one (08–12 and 12–16 as 08–16): that is what they mean,
+    and it lets the database check "inside one window" for matching."""
     windows = list(windows)
     if windows_problems(windows):
         raise HelperError(_("Please check the times."), code="windows")
+    windows = merged(windows)
     # Two saves at once (a double click) must not both keep their rows: one waits.
     HelperProfile.objects.select_for_update().filter(pk=profile.pk).first()
     AvailabilityWindow.objects.filter(helper=profile).delete()

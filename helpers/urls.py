@@ -5,7 +5,6 @@ from helpers import views
 app_name = "helpers"
 
 urlpatterns = [
-    path("helper/", views.dashboard, name="dashboard"),
     path("helper/apply/", views.apply, name="apply"),
     path("helper/profile/", views.edit_profile, name="profile"),
     path("helper/availability/", views.availability, name="availability"),

@@ -1,4 +1,5 @@
-"""Helper pages: apply, dashboard, edit profile, weekly times and time off, public profile."""
+"""Helper pages: apply, edit profile, weekly times and time off, public profile. (The
+dashboard, with offers and jobs, is a bookings page: bookings.views.helper.)"""
 
 from typing import cast
 
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from customers.models import User
 from helpers.forms import ApplicationForm, ProfileForm, TimeOffForm, WindowFormSet
 from helpers.models import HelperProfile, TimeOff
+from helpers.selectors import helper_profile_for
 from helpers.services import (
     HelperError,
     availability_set_windows,
@@ -24,31 +26,7 @@ from helpers.services import (
 
 
 def _own_profile(request: HttpRequest) -> HelperProfile | None:
-    return (
-        HelperProfile.objects.select_related("user")
-        .prefetch_related("skills")
-        .filter(user=cast(User, request.user))
-        .first()
-    )
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    profile = _own_profile(request)
-    if profile is None:
-        return redirect("helpers:apply")
-    windows = list(profile.windows.all())
-    upcoming_off = list(profile.time_off.filter(last_day__gte=timezone.localdate()))
-    missing = []
-    if profile.status == HelperProfile.Status.APPLIED:
-        missing.append(_("Our team checks your application, usually within two working days."))
-    if not windows:
-        missing.append(_("Add the times you are available, so we can offer you jobs."))
-    return render(
-        request,
-        "helpers/dashboard.html",
-        {"profile": profile, "windows": windows, "time_off": upcoming_off, "missing": missing},
-    )
+    return helper_profile_for(request.user)
 
 
 @login_required
@@ -56,7 +34,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     profile = _own_profile(request)
     if profile is not None:
         messages.info(request, _("You have already applied. Here is your application."))
-        return redirect("helpers:dashboard")
+        return redirect("bookings:helper_dashboard")
     user = cast(User, request.user)
     initial = {"phone": str(user.phone or ""), "languages": [user.preferred_language]}
     form = ApplicationForm(request.POST or None, initial=initial)
@@ -67,7 +45,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Thank you! We will review your application shortly."))
-            return redirect("helpers:dashboard")
+            return redirect("bookings:helper_dashboard")
     return render(request, "helpers/apply.html", {"form": form})
 
 
@@ -92,7 +70,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your helper profile has been saved."))
-            return redirect("helpers:dashboard")
+            return redirect("bookings:helper_dashboard")
     return render(request, "helpers/profile_edit.html", {"form": form, "profile": profile})
 
 

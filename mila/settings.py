@@ -161,7 +161,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
 CELERY_BEAT_SCHEDULE = {
     "notifications-resend-undelivered": {
         "task": "notifications.tasks.sweep_undelivered",
-        "schedule": 30.0,
+        "schedule": env.float("NOTIFICATION_SWEEP_SECONDS", default=30.0),
+    },
+    "matching-sweep": {
+        "task": "bookings.tasks.sweep_matching",
+        "schedule": env.float("MATCHING_SWEEP_SECONDS", default=30.0),
     },
 }
 
@@ -271,7 +275,7 @@ STAFF_EMAIL = env.str("STAFF_EMAIL", default="team@mila.ch")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Notification delivery: rows still undelivered this long after creation are re-enqueued.
-NOTIFICATION_RESEND_AFTER_SECONDS = 60
+NOTIFICATION_RESEND_AFTER_SECONDS = env.int("NOTIFICATION_RESEND_AFTER_SECONDS", default=60)
 NOTIFICATION_MAX_ATTEMPTS = 12  # with the growing retry delay: about 7 hours of retries
 NOTIFICATION_CLAIM_SECONDS = 120
 
@@ -333,3 +337,25 @@ BOOKING_FREE_RESCHEDULE_HOURS = 24
 BOOKING_MAX_RESCHEDULES = 2
 # How long matching may search for an "as soon as possible" visit before it is unfulfilled.
 BOOKING_ASAP_SEARCH_MINUTES = 60
+
+# --- Matching (DESIGN §6) -----------------------------------------------------------------------
+MATCHING_WAVE_SIZE = 5  # helpers asked per wave
+# One entry per wave: km beyond a helper's own radius that the wave still asks them.
+MATCHING_WAVE_EXTRA_KM = (0, 0, 3, 6)
+MATCHING_OFFER_MINUTES_ASAP = 5
+MATCHING_OFFER_MINUTES_SCHEDULED = 60
+MATCHING_SCHEDULED_CUTOFF_MINUTES = 60  # no helper this long before the start: unfulfilled
+MATCHING_ASAP_ARRIVAL_MINUTES = 60  # "as soon as possible": a helper arrives within this time
+# The score (bookings.matching.scoring): weights of its parts, 0–100 in all.
+MATCHING_WEIGHTS = {
+    "distance": 30, "rating": 25, "experience": 10, "acceptance": 10, "language": 10,
+    "fairness": 15,
+}  # fmt: skip
+MATCHING_RATING_PRIOR_WEIGHT = 10  # a rating average counts as this many ratings at the mean
+MATCHING_DEFAULT_RATING = 4.5  # the platform mean while nobody has been rated yet
+MATCHING_DISTANCE_HALF_KM = 5
+MATCHING_EXPERIENCE_JOBS = 20
+MATCHING_FAIRNESS_DAYS = 14
+MATCHING_FAIRNESS_JOBS = 5  # jobs in MATCHING_FAIRNESS_DAYS after which the boost is gone
+MATCHING_UNKNOWN_ACCEPTANCE = 0.7
+MATCHING_ACCEPTANCE_DAYS = 90  # the acceptance rate counts the offers of this period

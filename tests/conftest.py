@@ -63,3 +63,12 @@ def catalogue(db: None) -> None:
 @pytest.fixture
 def user(db: None):
     return UserFactory()
+
+
+@pytest.fixture
+def enqueued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The bookings handed to the matching queue after commit, instead of matching them: for
+    tests of what happens before the search (matching has tests of its own)."""
+    calls: list[int] = []
+    monkeypatch.setattr("bookings.matching.dispatch._enqueue", calls.append)
+    return calls

@@ -8,8 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings import dispatch, machine
-from bookings.models import Booking, BookingEvent
+from bookings import machine
+from bookings.matching import dispatch
+from bookings.matching.offers import offers_withdraw
+from bookings.models import Booking, BookingEvent, Offer
+from bookings.notices import notify_booking
 from bookings.policy import (
     BookingPolicy,
     CancellationTerms,
@@ -18,7 +21,6 @@ from bookings.policy import (
     start_problem,
 )
 from bookings.pricing import PricingPolicy, is_last_minute, percent_of
-from bookings.services.notices import notify_booking
 from bookings.services.transitions import BookingError, booking_transition, record_event
 from bookings.texts import reschedule_message
 from helpers.models import HelperProfile
@@ -158,8 +160,9 @@ def booking_reschedule(
 ) -> Booking:
     """Move a visit to another time: free until 24 h before the start, at most twice.
 
-    A booking still looking for a helper keeps looking for the new time; a confirmed one goes
-    back to looking, and its helper is asked again first (matching's job).
+    A booking still looking for a helper keeps looking for the new time (what was offered
+    for the old time is withdrawn); a confirmed one goes back to looking, and its helper is
+    asked again first.
     """
     now = now or timezone.now()
     policy = BookingPolicy.from_settings()
@@ -193,7 +196,9 @@ def booking_reschedule(
             booking=booking, to=Status.SEARCHING, actor=actor, role=Role.CUSTOMER,
             data={"rescheduled": previous}, now=now,
         )  # fmt: skip
-    dispatch.start_on_commit(booking)
+    dispatch.search_restart(
+        booking=booking, now=now, withdraw=Offer.Withdrawn.MOVED, ask_first=helper
+    )
     notify_booking(
         booking,
         Notification.Kind.BOOKING_RESCHEDULED,
@@ -207,7 +212,7 @@ def booking_reschedule(
 def bookings_release_helper(*, helper: HelperProfile, actor: Any, reason: str) -> list[Booking]:
     """Staff take a helper off their confirmed and en-route visits (the helper was suspended):
     each goes back to looking for a helper at the same time, and its customer is told.
-    Visits already in progress are left to staff."""
+    Visits already in progress are left to staff. The helper's open offers are withdrawn."""
     released = []
     upcoming = (
         Booking.objects.select_for_update(of=("self",))
@@ -219,9 +224,11 @@ def bookings_release_helper(*, helper: HelperProfile, actor: Any, reason: str) -
             booking=booking, to=Status.SEARCHING, actor=actor, role=Role.STAFF, note=reason,
             data={"released_helper_id": helper.pk},
         )  # fmt: skip
-        dispatch.start_on_commit(booking)
+        dispatch.search_on_commit(booking)
         notify_booking(
             booking, Notification.Kind.BOOKING_HELPER_CHANGED, recipients=[booking.customer]
         )
         released.append(booking)
+    # After the bookings: offer rows are locked last (bookings.matching.offers).
+    offers_withdraw(offers=Offer.objects.filter(helper=helper), reason=Offer.Withdrawn.PAUSED)
     return released

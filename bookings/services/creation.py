@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings import dispatch
+from bookings.matching import dispatch
 from bookings.models import Booking, BookingEvent, Service
+from bookings.notices import notify_booking
 from bookings.policy import BookingPolicy, asap_available, start_problem
 from bookings.pricing import PricingPolicy, Quote, quote
-from bookings.services.notices import notify_booking
 from bookings.services.transitions import BookingError, booking_transition, record_event
 from bookings.texts import asap_unavailable_message
 from mila.lib import geo
@@ -164,7 +164,7 @@ def _start_search(booking: Booking, authorization: Authorization, now: datetime)
             note=authorization.note,
             now=now,
         )
-        dispatch.start_on_commit(booking)
+        dispatch.search_on_commit(booking)
     notify_booking(booking, Notification.Kind.BOOKING_RECEIVED, recipients=[booking.customer])
 
 

@@ -7,10 +7,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings import machine
-from bookings.models import Booking, BookingEvent
+from bookings.matching.offers import offers_withdraw
+from bookings.models import Booking, BookingEvent, Offer
 from helpers.models import HelperProfile
 
 Role = BookingEvent.Role
+Status = Booking.Status
+
+# Why the pending offers of a booking that stops searching are withdrawn.
+WITHDRAWN_BECAUSE = {
+    Status.CONFIRMED: Offer.Withdrawn.TAKEN,
+    Status.CANCELLED: Offer.Withdrawn.CANCELLED,
+    Status.UNFULFILLED: Offer.Withdrawn.CLOSED,
+}
 
 
 class BookingError(Exception):
@@ -77,6 +86,25 @@ def record_event(
     )
 
 
+def _changes(
+    booking: Booking, to: str, helper: HelperProfile | None, now: datetime
+) -> dict[str, Any]:
+    """The columns an edge writes: status, its timestamp, the helper, the search schedule."""
+    changes: dict[str, Any] = {"status": to}
+    if to in machine.TIMESTAMP_FIELD:
+        changes[machine.TIMESTAMP_FIELD[Booking.Status(to)]] = now
+    if to == Status.CONFIRMED:
+        _check_helper_fits(booking, helper)
+        changes["helper"] = helper
+    elif to in machine.WITHOUT_HELPER:
+        changes["helper"] = None
+    if to == Status.SEARCHING:
+        changes |= {"wave": 0, "next_wave_at": now}
+    elif booking.status == Status.SEARCHING:
+        changes["next_wave_at"] = None
+    return changes
+
+
 @transaction.atomic
 def booking_transition(
     *,
@@ -94,7 +122,8 @@ def booking_transition(
 
     The edge and the actor's role are checked against ``bookings.machine``; the change is a
     compare-and-set on the old status, so of two concurrent changes exactly one wins; the
-    BookingEvent is written in the same transaction.
+    BookingEvent is written in the same transaction. Entering SEARCHING starts a new search
+    (due now, for the first wave); leaving it withdraws the offers still waiting for an answer.
     """
     now = now or timezone.now()
     from_status = booking.status
@@ -112,14 +141,7 @@ def booking_transition(
             _("That is not the visit code. Please ask the customer for it again."),
             code="visit_code",
         )
-    changes: dict[str, Any] = {"status": to}
-    if to in machine.TIMESTAMP_FIELD:
-        changes[machine.TIMESTAMP_FIELD[Booking.Status(to)]] = now
-    if to == Booking.Status.CONFIRMED:
-        _check_helper_fits(booking, helper)
-        changes["helper"] = helper
-    elif to in machine.WITHOUT_HELPER:
-        changes["helper"] = None
+    changes = _changes(booking, to, helper, now)
     updated = Booking.objects.filter(pk=booking.pk, status=from_status).update(**changes)
     if updated != 1:
         raise BookingError(
@@ -128,6 +150,11 @@ def booking_transition(
         )
     for field, value in changes.items():
         setattr(booking, field, value)
+    if from_status == Status.SEARCHING:
+        reason = WITHDRAWN_BECAUSE[Status(to)]
+        if (to, role) == (Status.CONFIRMED, Role.STAFF):
+            reason = Offer.Withdrawn.STAFF
+        offers_withdraw(offers=booking.offers.all(), reason=reason)
     record_event(
         booking=booking,
         from_status=from_status,

@@ -31,7 +31,9 @@ def _book() -> Booking:
     return booking_create(customer=UserFactory(), request=_request(), idempotency_key=uuid.uuid4())
 
 
-def test_authorisation_runs_outside_a_transaction_after_the_request_is_saved() -> None:
+def test_authorisation_runs_outside_a_transaction_after_the_request_is_saved(
+    enqueued: list[int],
+) -> None:
     seen: dict[str, object] = {}
 
     def authorize(gateway: InvoiceGateway, booking: Booking) -> Authorization:
@@ -43,6 +45,7 @@ def test_authorisation_runs_outside_a_transaction_after_the_request_is_saved() -
         booking = _book()
     assert seen == {"in_transaction": False, "saved_status": Booking.Status.REQUESTED}
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.SEARCHING
+    assert enqueued == [booking.pk]
 
 
 def test_declined_payment_leaves_the_booking_requested() -> None:

@@ -26,7 +26,7 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def test_ten_submits_with_one_key_create_one_booking(postgres: None) -> None:
+def test_ten_submits_with_one_key_create_one_booking(postgres: None, enqueued: list[int]) -> None:
     customer = UserFactory()
     key = uuid.uuid4()
     day = timezone.localdate() + timedelta(days=3)
@@ -53,6 +53,7 @@ def test_ten_submits_with_one_key_create_one_booking(postgres: None) -> None:
     assert {value for _, value in results} == {booking.pk}
     assert booking.status == S.SEARCHING
     assert BookingEvent.objects.filter(booking=booking).count() == 2
+    assert enqueued == [booking.pk]  # one search, handed to matching once
 
 
 def test_two_cancels_at_once_cancel_once(postgres: None) -> None:

@@ -482,7 +482,9 @@ def test_preview_matches_what_cancelling_charges(status: str, before_start: time
 # --- booking_reschedule ----------------------------------------------------------------------
 
 
-def test_move_a_searching_booking(django_capture_on_commit_callbacks: Callable) -> None:
+def test_move_a_searching_booking(
+    django_capture_on_commit_callbacks: Callable, enqueued: list[int]
+) -> None:
     booking = BookingFactory()
     previous = booking.starts_at
     new_start = local(previous.date() + timedelta(days=1), 14, 30)
@@ -512,10 +514,11 @@ def test_move_a_searching_booking(django_capture_on_commit_callbacks: Callable) 
     assert datetime.fromisoformat(notification.context["previous_starts_at"]) == previous
     assert datetime.fromisoformat(notification.context["starts_at"]) == new_start
     assert [message.to for message in mail.outbox] == [[booking.customer.email]]
+    assert enqueued == [booking.pk]  # matching looks for the new time
 
 
 def test_move_a_confirmed_booking_searches_again(
-    django_capture_on_commit_callbacks: Callable,
+    django_capture_on_commit_callbacks: Callable, enqueued: list[int]
 ) -> None:
     booking = BookingFactory(status=S.CONFIRMED)
     helper = booking.helper

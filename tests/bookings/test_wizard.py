@@ -83,7 +83,7 @@ def test_anonymous_visitor_sees_quote_then_must_sign_up(client) -> None:
     assert Booking.objects.count() == 0
 
 
-def test_logged_in_customer_books_asap(client, django_capture_on_commit_callbacks) -> None:
+def test_logged_in_customer_books_asap(client, django_capture_on_commit_callbacks, enqueued) -> None:
     customer = UserFactory(first_name="Ruth")
     client.force_login(customer)
     _fill(client)
@@ -99,6 +99,7 @@ def test_logged_in_customer_books_asap(client, django_capture_on_commit_callback
     assert (booking.city, booking.phone) == ("Zürich", "+41791234567")
     assert Notification.objects.filter(recipient=customer, kind="booking_received").exists()
     assert [m.to for m in mail.outbox] == [[customer.email]]
+    assert enqueued == [booking.pk]  # handed to matching once committed
     # The wizard is finished: its answers are gone.
     assert client.get(reverse("bookings:quote"))["Location"] == reverse("bookings:catalogue")
 

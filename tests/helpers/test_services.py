@@ -347,13 +347,28 @@ def test_set_windows_replaces_the_old_ones() -> None:
     others = AvailabilityWindowFactory(weekday=0)
     availability_set_windows(
         profile=profile,
-        windows=[Window(1, time(8), time(12)), Window(1, time(12), time(16, 30))],
+        windows=[Window(1, time(8), time(12)), Window(1, time(14), time(16, 30))],
     )
     assert list(profile.windows.values_list("weekday", "starts", "ends")) == [
         (1, time(8), time(12)),
-        (1, time(12), time(16, 30)),
+        (1, time(14), time(16, 30)),
     ]
     assert AvailabilityWindow.objects.filter(pk=others.pk).exists()
+
+
+def test_back_to_back_windows_are_stored_as_one() -> None:
+    """What "back to back counts as one" means, stored: the database's check for a visit
+    inside one window relies on it (helpers.availability.free_between)."""
+    profile = HelperProfileFactory()
+    availability_set_windows(
+        profile=profile,
+        windows=[Window(1, time(12), time(16)), Window(1, time(8), time(12)),
+                 Window(1, time(16), time(17)), Window(2, time(8), time(12))],
+    )  # fmt: skip
+    assert list(profile.windows.values_list("weekday", "starts", "ends")) == [
+        (1, time(8), time(17)),
+        (2, time(8), time(12)),
+    ]
 
 
 @pytest.mark.parametrize(

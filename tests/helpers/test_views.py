@@ -44,7 +44,12 @@ def helper(client: Any) -> HelperProfile:
 
 # --- login and "no profile yet" ----------------------------------------------------------------
 
-OWN_PAGES = ["helpers:dashboard", "helpers:apply", "helpers:profile", "helpers:availability"]
+OWN_PAGES = [
+    "bookings:helper_dashboard",
+    "helpers:apply",
+    "helpers:profile",
+    "helpers:availability",
+]
 
 
 @pytest.mark.parametrize("name", OWN_PAGES)
@@ -53,7 +58,9 @@ def test_own_pages_need_login(client: Any, name: str) -> None:
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("name", ["helpers:dashboard", "helpers:profile", "helpers:availability"])
+@pytest.mark.parametrize(
+    "name", ["bookings:helper_dashboard", "helpers:profile", "helpers:availability"]
+)
 def test_without_a_profile_you_are_sent_to_apply(client: Any, member: Any, name: str) -> None:
     response = client.get(reverse(name))
     assert response.status_code == 302 and response["Location"] == reverse("helpers:apply")
@@ -86,7 +93,7 @@ def apply_data() -> dict[str, Any]:
 
 def test_apply_then_see_the_dashboard(client: Any, member: Any) -> None:
     response = client.post(reverse("helpers:apply"), apply_data(), follow=True)
-    assert response.redirect_chain == [(reverse("helpers:dashboard"), 302)]
+    assert response.redirect_chain == [(reverse("bookings:helper_dashboard"), 302)]
     profile = HelperProfile.objects.get()
     assert (profile.user, profile.status, profile.city) == (member, S.APPLIED, "Bern")
     assert response.context["profile"] == profile
@@ -99,13 +106,15 @@ def test_applying_twice_shows_the_existing_application(client: Any, member: Any)
     first = HelperProfile.objects.get()
 
     response = client.get(reverse("helpers:apply"), follow=True)
-    assert response.redirect_chain == [(reverse("helpers:dashboard"), 302)]
+    assert response.redirect_chain == [(reverse("bookings:helper_dashboard"), 302)]
     assert response.context["profile"] == first
     assert "already applied" in response.content.decode()
 
     again = {**apply_data(), "postcode": "8001", "radius_km": "50"}
     response = client.post(reverse("helpers:apply"), again)
-    assert response.status_code == 302 and response["Location"] == reverse("helpers:dashboard")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "bookings:helper_dashboard"
+    )
     assert HelperProfile.objects.count() == 1 and HelperEvent.objects.count() == 1
     first.refresh_from_db()
     assert (first.postcode, first.radius_km) == ("3011", 20)
@@ -127,7 +136,7 @@ def test_dashboard_shows_the_status(client: Any, status: str, words: str) -> Non
     profile = HelperProfileFactory(status=status, status_reason="Der Grund steht hier.",
                                    user__preferred_language="en")  # fmt: skip
     client.force_login(profile.user)
-    response = client.get(reverse("helpers:dashboard"))
+    response = client.get(reverse("bookings:helper_dashboard"))
     assert response.status_code == 200
     assert response.context["profile"] == profile
     body = response.content.decode()
@@ -138,10 +147,10 @@ def test_dashboard_shows_the_status(client: Any, status: str, words: str) -> Non
 
 
 def test_dashboard_asks_an_approved_helper_for_times(client: Any, helper: HelperProfile) -> None:
-    response = client.get(reverse("helpers:dashboard"))
+    response = client.get(reverse("bookings:helper_dashboard"))
     assert len(response.context["missing"]) == 1
     AvailabilityWindowFactory(helper=helper)
-    response = client.get(reverse("helpers:dashboard"))
+    response = client.get(reverse("bookings:helper_dashboard"))
     assert response.context["missing"] == []
     assert len(response.context["windows"]) == 1
 
@@ -152,7 +161,7 @@ def test_dashboard_lists_only_upcoming_time_off(client: Any, helper: HelperProfi
                           last_day=today - timedelta(days=2))  # fmt: skip
     current = TimeOffFactory(helper=helper, first_day=today - timedelta(days=1), last_day=today)
     TimeOffFactory()  # someone else's
-    response = client.get(reverse("helpers:dashboard"))
+    response = client.get(reverse("bookings:helper_dashboard"))
     assert response.context["time_off"] == [current]
     assert past not in response.context["time_off"]
 
@@ -171,7 +180,9 @@ def test_edit_profile(client: Any, helper: HelperProfile) -> None:
 
     data = {key: value for key, value in apply_data().items() if key != "conduct"}
     response = client.post(reverse("helpers:profile"), data)
-    assert response.status_code == 302 and response["Location"] == reverse("helpers:dashboard")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "bookings:helper_dashboard"
+    )
     helper.refresh_from_db()
     assert (helper.status, helper.postcode, helper.city, helper.radius_km) == (
         S.APPROVED,

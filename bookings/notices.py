@@ -5,33 +5,39 @@ from typing import Any
 
 from django.urls import reverse
 
-from bookings.models import Booking
+from bookings.models import Booking, Service
 from notifications.services import notify
+
+LANGUAGES = ("de", "fr", "it", "en")
+
+
+def service_names(service: Service) -> dict[str, str]:
+    """The service's name in every language: the recipient's is picked when it is shown."""
+    return {lang: getattr(service, f"name_{lang}") for lang in LANGUAGES}
 
 
 def booking_context(booking: Booking, **extra: Any) -> dict[str, Any]:
     """Plain values the inbox can show without a query; e-mails also get the booking itself
     (see BookingsConfig.ready)."""
-    service = booking.service
     return {
         "booking_id": booking.pk,
         "reference": booking.reference,
         "url": reverse("bookings:detail", args=[booking.reference]),
         "starts_at": booking.starts_at.isoformat(),
         "timing": booking.timing,
-        "service": {lang: getattr(service, f"name_{lang}") for lang in ("de", "fr", "it", "en")},
+        "service": service_names(booking.service),
         **extra,
     }
 
 
 def notify_booking(booking: Booking, kind: str, *, recipients: Iterable[Any], **extra: Any) -> None:
     """One notification per recipient, worded for them: the customer gets a link to their
-    booking; a helper (who has no customer pages) gets the plain facts."""
+    booking; a helper (who has no customer pages) gets a link to their jobs."""
     for recipient in recipients:
         context = booking_context(booking, **extra)
         if recipient.pk == booking.customer_id:
             context["audience"] = "customer"
         else:
             context["audience"] = "helper"
-            context["url"] = ""
+            context["url"] = reverse("bookings:helper_dashboard") + "#jobs"
         notify(recipient=recipient, kind=kind, context=context)

@@ -1,0 +1,241 @@
+"""The search for a helper (DESIGN §6): offers go out in waves to the best candidates; when a
+wave is declined or expires the next, wider one follows; after the last wave, or when the
+visit is too close, the booking is unfulfilled and the customer and staff are told.
+
+A searching booking carries its own schedule: ``wave`` (waves sent in this search) and
+``next_wave_at`` (when the next step is due). ``matching_advance`` does the step if it is due —
+the task enqueued after commit, and the periodic sweep for whatever is due and was missed
+(expired waves, a broker that was down). Running it twice does the step once: the booking's
+row lock serialises the runs, and the first moves ``next_wave_at`` on.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.matching.candidates import candidates, platform_rating_mean
+from bookings.matching.offers import offer_context, offers_expire, offers_withdraw
+from bookings.matching.scoring import HelperFacts, Scored, ScoringPolicy, best, breakdown
+from bookings.matching.waves import (
+    WavePolicy,
+    offer_expiry,
+    search_deadline,
+    visit_window,
+)
+from bookings.models import Booking, BookingEvent, Offer
+from bookings.notices import notify_booking, service_names
+from bookings.services.transitions import booking_transition
+from helpers.models import HelperProfile
+from notifications.models import Notification
+from notifications.services import notify
+
+logger = logging.getLogger(__name__)
+Status = Booking.Status
+
+
+def search_on_commit(booking: Booking) -> None:
+    """Once the transaction that made ``booking`` search commits, hand it to the matching
+    queue. If that fails (broker down), the periodic sweep finds it: it is due already."""
+    booking_id = booking.pk
+    transaction.on_commit(lambda: _enqueue(booking_id))
+
+
+def _enqueue(booking_id: int) -> None:
+    from bookings.tasks import advance_search
+
+    try:
+        advance_search.delay(booking_id)
+    except Exception:
+        logger.exception("Could not enqueue matching for booking %s; the sweep will", booking_id)
+
+
+def search_restart(
+    *, booking: Booking, now: datetime, withdraw: str = "", ask_first: HelperProfile | None = None
+) -> None:
+    """Search again from the first wave (the visit was moved, staff asked): everyone may be
+    asked again. ``withdraw`` withdraws what is still offered, with that reason; ``ask_first``
+    gets a wave of their own first (the helper who had confirmed the old time)."""
+    if withdraw:
+        offers_withdraw(offers=booking.offers.all(), reason=withdraw)
+    Booking.objects.filter(pk=booking.pk).update(wave=0, next_wave_at=now, searching_at=now)
+    booking.wave, booking.next_wave_at, booking.searching_at = 0, now, now
+    if ask_first is not None:
+        _ask_first(booking, ask_first, now)
+    search_on_commit(booking)
+
+
+def matching_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Advance every searching booking whose next step is due. Returns how many were due."""
+    now = now or timezone.now()
+    due = list(
+        Booking.objects.filter(status=Status.SEARCHING, next_wave_at__lte=now)
+        .order_by("next_wave_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for booking_id in due:
+        try:
+            matching_advance(booking_id=booking_id, now=now)
+        except Exception:  # one broken booking must not stop the others; staff see it
+            logger.exception("Matching failed for booking %s", booking_id)
+    return len(due)
+
+
+@transaction.atomic
+def matching_advance(*, booking_id: int, now: datetime | None = None) -> int:
+    """Do the booking's next search step if it is due: expire the answered-by-nobody offers,
+    then send the next wave (skipping waves nobody can be asked in), or give up. Returns the
+    number of offers sent. A booking that is not searching, or not due, is left alone."""
+    now = now or timezone.now()
+    booking = (
+        Booking.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("service", "customer")
+        .filter(pk=booking_id, status=Status.SEARCHING)
+        .first()
+    )
+    if booking is None or booking.next_wave_at is None or booking.next_wave_at > now:
+        return 0
+    offers_expire(booking=booking, now=now)
+    policy = WavePolicy.from_settings()
+    deadline = _deadline(booking, policy)
+    while booking.wave < policy.waves and now < deadline:
+        booking.wave += 1
+        chosen = _best_candidates(booking, now, policy)
+        if chosen:
+            expires = offer_expiry(
+                asap=_is_asap(booking), now=now, deadline=deadline,
+                waves_left=policy.waves - booking.wave + 1, policy=policy,
+            )  # fmt: skip
+            _send(booking, chosen, now, expires)
+            booking.next_wave_at = expires
+            booking.save(update_fields=["wave", "next_wave_at"])
+            return len(chosen)
+    _give_up(booking, now)
+    return 0
+
+
+def _is_asap(booking: Booking) -> bool:
+    return booking.timing == Booking.Timing.ASAP
+
+
+def _deadline(booking: Booking, policy: WavePolicy) -> datetime:
+    return search_deadline(
+        asap=_is_asap(booking), starts_at=booking.starts_at,
+        searching_since=booking.searching_at or booking.created_at, policy=policy,
+    )  # fmt: skip
+
+
+def booking_visit_window(
+    booking: Booking, now: datetime, policy: WavePolicy | None = None
+) -> tuple[datetime, datetime]:
+    """The time a helper must have free for ``booking`` if they take it now."""
+    return visit_window(
+        asap=_is_asap(booking), starts_at=booking.starts_at, ends_at=booking.ends_at,
+        duration=timedelta(minutes=booking.service.duration_minutes), now=now,
+        policy=policy or WavePolicy.from_settings(),
+    )  # fmt: skip
+
+
+def ranked(booking: Booking, found: Iterable[HelperFacts], *, k: int) -> list[Scored]:
+    """The ``k`` best of ``found`` for this booking, best first."""
+    return best(
+        found, k=k, customer_language=booking.customer.preferred_language,
+        prior_mean=platform_rating_mean(), policy=ScoringPolicy.from_settings(),
+    )  # fmt: skip
+
+
+def _best_candidates(booking: Booking, now: datetime, policy: WavePolicy) -> list[Scored]:
+    start, end = booking_visit_window(booking, now, policy)
+    found = candidates(
+        booking=booking, start=start, end=end, extra_km=policy.extra_km[booking.wave - 1],
+        now=now,
+    )  # fmt: skip
+    return ranked(booking, found, k=policy.size)
+
+
+def _send(booking: Booking, chosen: list[Scored], now: datetime, expires: datetime) -> None:
+    """Offer the booking to the chosen helpers and tell each of them. A helper asked in an
+    earlier search of this booking keeps their row (one per booking and helper)."""
+    prior_mean = platform_rating_mean()
+    language = booking.customer.preferred_language
+    offers = [
+        Offer(
+            booking=booking,
+            helper_id=s.facts.helper_id,
+            wave=booking.wave,
+            score=round(s.total, 3),
+            sent_at=now,
+            expires_at=expires,
+            breakdown=breakdown(s, prior_mean=prior_mean, customer_language=language),
+        )
+        for s in chosen
+    ]
+    Offer.objects.bulk_create(
+        offers,
+        update_conflicts=True,
+        unique_fields=["booking", "helper"],
+        update_fields=[
+            "wave", "score", "breakdown", "status", "sent_at", "expires_at", "responded_at",
+            "decline_reason", "withdrawn_reason",
+        ],
+    )  # fmt: skip
+    users = HelperProfile.objects.select_related("user").in_bulk([o.helper_id for o in offers])
+    for offer in offers:
+        notify(
+            recipient=users[offer.helper_id].user,
+            kind=Notification.Kind.OFFER_NEW,
+            context=offer_context(offer),
+        )
+
+
+def _ask_first(booking: Booking, helper: HelperProfile, now: datetime) -> None:
+    """A wave of one: the helper who had confirmed the old time, if they are free for the
+    new one (matching's other rules apply to them too)."""
+    policy = WavePolicy.from_settings()
+    start, end = booking_visit_window(booking, now, policy)
+    found = [
+        facts
+        for facts in candidates(
+            booking=booking, start=start, end=end, extra_km=0, now=now, include_asked=True
+        )
+        if facts.helper_id == helper.pk
+    ]
+    chosen = ranked(booking, found, k=1)
+    if not chosen:
+        return
+    deadline = _deadline(booking, policy)
+    if now >= deadline:
+        return
+    booking.wave = 1
+    expires = offer_expiry(asap=False, now=now, deadline=deadline, waves_left=policy.waves,
+                           policy=policy)  # fmt: skip
+    _send(booking, chosen, now, expires)
+    booking.next_wave_at = expires
+    booking.save(update_fields=["wave", "next_wave_at"])
+
+
+def _give_up(booking: Booking, now: datetime) -> None:
+    """No helper: the booking is unfulfilled; the customer learns what they can do, and staff
+    are alerted so they can still arrange someone."""
+    booking_transition(
+        booking=booking, to=Status.UNFULFILLED, actor=None, role=BookingEvent.Role.SYSTEM,
+        data={"waves": booking.wave}, now=now,
+    )  # fmt: skip
+    notify_booking(booking, Notification.Kind.BOOKING_UNFULFILLED, recipients=[booking.customer])
+    context = {
+        "booking_id": booking.pk,
+        "reference": booking.reference,
+        "service": service_names(booking.service),
+        "starts_at": booking.starts_at.isoformat(),
+        "timing": booking.timing,
+        "postcode": booking.postcode,
+        "city": booking.city,
+        "waves": booking.wave,
+        "url": reverse("admin:bookings_booking_change", args=[booking.pk]),
+    }
+    for staff in get_user_model().objects.filter(is_staff=True, is_active=True):
+        notify(recipient=staff, kind=Notification.Kind.STAFF_UNFULFILLED, context=context)

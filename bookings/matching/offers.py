@@ -1,0 +1,117 @@
+"""Writes on offers that several booking changes need: lock, withdraw, expire, and the
+helper's acceptance rate. Offers are always written under their booking's row lock.
+
+Lock order, everywhere: the helper's row, then the booking's row, then offer rows in id order
+(``lock``). Two transactions that follow it never wait on each other in a circle.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.models import Booking, Offer
+from bookings.notices import service_names
+from helpers.models import HelperProfile
+from notifications.models import Notification
+from notifications.services import notify
+
+Status = Offer.Status
+Withdrawn = Offer.Withdrawn
+
+# Withdrawals the helper hears about; the others they caused themselves or were told already.
+TOLD_WHEN_WITHDRAWN = frozenset(
+    {Withdrawn.TAKEN, Withdrawn.CANCELLED, Withdrawn.MOVED, Withdrawn.CLOSED, Withdrawn.STAFF}
+)
+
+
+def lock(offers: QuerySet[Offer]) -> list[Offer]:
+    """Lock these offers' rows in id order and return them (with what notifications need)."""
+    return list(
+        offers.select_for_update(of=("self",))
+        .select_related("booking__service", "helper__user")
+        .order_by("pk")
+    )
+
+
+def offer_context(offer: Offer, **extra: Any) -> dict[str, Any]:
+    """What a helper's notification about an offer may say: never the street, the customer's
+    name or phone — those come only with the job, after accepting."""
+    booking = offer.booking
+    return {
+        "offer_id": offer.pk,
+        "reference": booking.reference,
+        "service": service_names(booking.service),
+        "starts_at": booking.starts_at.isoformat(),
+        "ends_at": booking.ends_at.isoformat(),
+        "timing": booking.timing,
+        "postcode": booking.postcode,
+        "city": booking.city,
+        "distance_km": offer.breakdown.get("distance_km"),
+        "outside_area": offer.outside_area,
+        "payout": booking.helper_payout,
+        "expires_at": offer.expires_at.isoformat(),
+        "url": reverse("bookings:helper_dashboard") + "#offers",
+        **extra,
+    }
+
+
+def offers_withdraw(*, offers: QuerySet[Offer], reason: str) -> list[Offer]:
+    """Withdraw the pending ones of ``offers`` and tell their helpers why (in the caller's
+    transaction, so the notifications go out only if the change commits)."""
+    pending = lock(offers.filter(status=Status.PENDING))
+    if not pending:
+        return []
+    Offer.objects.filter(pk__in=[offer.pk for offer in pending]).update(
+        status=Status.WITHDRAWN, withdrawn_reason=reason
+    )
+    for offer in pending:
+        offer.status, offer.withdrawn_reason = Status.WITHDRAWN, reason
+        if reason in TOLD_WHEN_WITHDRAWN:
+            notify(
+                recipient=offer.helper.user,
+                kind=Notification.Kind.OFFER_WITHDRAWN,
+                context=offer_context(offer, reason=reason),
+            )
+    return pending
+
+
+def offers_expire(*, booking: Booking, now: datetime) -> list[Offer]:
+    """Mark the booking's offers whose time is up as expired."""
+    due = lock(Offer.objects.filter(booking=booking, status=Status.PENDING, expires_at__lte=now))
+    Offer.objects.filter(pk__in=[offer.pk for offer in due]).update(status=Status.EXPIRED)
+    acceptance_refresh_on_commit(offer.helper_id for offer in due)
+    return due
+
+
+def acceptance_refresh_on_commit(helper_ids: Iterable[int]) -> None:
+    """Recompute these helpers' acceptance rates once the answers are committed — outside the
+    caller's locks, since a helper's row is locked before any offer (see the lock order)."""
+    ids = sorted(set(helper_ids))
+    if ids:
+        transaction.on_commit(lambda: helpers_refresh_acceptance(helper_ids=ids))
+
+
+def helpers_refresh_acceptance(*, helper_ids: list[int], now: datetime | None = None) -> None:
+    """A helper's acceptance rate: offers accepted out of those answered or left to expire in
+    the last MATCHING_ACCEPTANCE_DAYS (withdrawn offers were not theirs to answer)."""
+    since = (now or timezone.now()) - timedelta(days=settings.MATCHING_ACCEPTANCE_DAYS)
+    answered = (Status.ACCEPTED, Status.DECLINED, Status.EXPIRED)
+    counts = {
+        row["helper_id"]: row
+        for row in Offer.objects.filter(helper_id__in=helper_ids, sent_at__gte=since)
+        .values("helper_id")
+        .annotate(
+            accepted=Count("pk", filter=Q(status=Status.ACCEPTED)),
+            answered=Count("pk", filter=Q(status__in=answered)),
+        )
+    }
+    for helper_id in helper_ids:
+        row = counts.get(helper_id)
+        rate = round(row["accepted"] / row["answered"], 3) if row and row["answered"] else None
+        HelperProfile.objects.filter(pk=helper_id).update(acceptance_rate=rate)
