@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from bookings.matching.candidates import candidates
-from bookings.matching.dispatch import booking_visit_window, ranked
+from bookings.matching.candidates import best_candidates
+from bookings.matching.dispatch import booking_search
 from bookings.matching.responses import booking_assign, booking_search_again
 from bookings.models import Booking, BookingEvent, Offer, Service, ServiceCategory
 from bookings.services import BookingError, booking_cancel
@@ -294,11 +294,10 @@ class BookingAdmin(admin.ModelAdmin):
         })  # fmt: skip
 
     def _free_helpers(self, booking: Booking) -> list[tuple[HelperProfile, Any]]:
-        now = timezone.now()
-        start, end = booking_visit_window(booking, now)
-        found = candidates(booking=booking, start=start, end=end, extra_km=ASSIGN_EXTRA_KM,
-                           now=now, include_asked=True)  # fmt: skip
-        best = ranked(booking, found, k=ASSIGN_LIST_LENGTH)
+        search = booking_search(
+            booking, timezone.now(), extra_km=ASSIGN_EXTRA_KM, include_asked=True
+        )
+        best = best_candidates(search, k=ASSIGN_LIST_LENGTH)
         helpers = HelperProfile.objects.select_related("user").in_bulk(
             [s.facts.helper_id for s in best]
         )

@@ -14,8 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 
 from helpers.models import AvailabilityWindow, HelperProfile, TimeOff
 
@@ -90,11 +91,9 @@ def _jobs() -> QuerySet[Any]:
     return Booking.objects.filter(status__in=BUSY_STATUSES)
 
 
-def free_between(
-    helpers: QuerySet[HelperProfile], *, start: datetime, end: datetime
-) -> QuerySet[HelperProfile]:
-    """The helpers of ``helpers`` who are free for [start, end): the rules of ``is_free``,
-    evaluated by the database in the same query (no rows are loaded to check them).
+def free_conditions(*, start: datetime, end: datetime) -> list[Any] | None:
+    """The rules of ``is_free`` as filter conditions on helpers, for the database to evaluate
+    in the same query (no rows are loaded to check them); None if nobody can be free then.
 
     Stored windows never touch (``availability_set_windows`` merges back-to-back ones), so
     "inside one merged window" is "inside one stored window" here.
@@ -103,28 +102,30 @@ def free_between(
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     day = local_start.date()
     if end <= start or local_end.date() != day:  # visits never run across midnight
-        return helpers.none()
+        return None
     day_start, day_end = _day_bounds(start, tz)
     window = AvailabilityWindow.objects.filter(
         helper=OuterRef("pk"), weekday=day.weekday(),
         starts__lte=local_start.time(), ends__gte=local_end.time(),
     )  # fmt: skip
     away = TimeOff.objects.filter(helper=OuterRef("pk"), first_day__lte=day, last_day__gte=day)
-    jobs = _jobs().filter(helper=OuterRef("pk"))
-    that_day = (
-        jobs.filter(starts_at__lt=day_end, ends_at__gt=day_start)
-        .order_by()
-        .values("helper")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return (
-        helpers.filter(Exists(window))
-        .filter(~Exists(away))
-        .filter(~Exists(jobs.filter(starts_at__lt=end, ends_at__gt=start)))
-        .alias(jobs_that_day=Coalesce(Subquery(that_day), 0))
-        .filter(jobs_that_day__lt=F("max_jobs_per_day"))
-    )
+    overlapping = _jobs().filter(helper=OuterRef("pk"), starts_at__lt=end, ends_at__gt=start)
+    that_day = _jobs().filter(helper=OuterRef("pk"), starts_at__lt=day_end, ends_at__gt=day_start)
+    jobs_that_day = Subquery(that_day.order_by().values(count=Func(F("pk"), function="COUNT")))
+    return [
+        Exists(window),
+        ~Exists(away),
+        ~Exists(overlapping),
+        LessThan(Coalesce(jobs_that_day, 0), F("max_jobs_per_day")),
+    ]
+
+
+def free_between(
+    helpers: QuerySet[HelperProfile], *, start: datetime, end: datetime
+) -> QuerySet[HelperProfile]:
+    """The helpers of ``helpers`` who are free for [start, end) (see ``free_conditions``)."""
+    conditions = free_conditions(start=start, end=end)
+    return helpers.none() if conditions is None else helpers.filter(*conditions)
 
 
 def helpers_available(

@@ -17,6 +17,7 @@ from bookings.models import ServiceCategory
 from customers.demo import DEMO_PASSWORD, demo_user
 from customers.models import User
 from helpers.models import AvailabilityWindow, HelperEvent, HelperProfile
+from helpers.signals import helpers_changed
 from mila.lib import geo
 
 
@@ -115,6 +116,10 @@ def seed() -> list[tuple[str, str, str]]:
             )  # fmt: skip
         logins.append(("helper", person.email, DEMO_PASSWORD))
     _seed_crowd(categories)
+    # Statistics were set with update(); let matching see them.
+    helpers_changed.send(
+        sender=HelperProfile, helper_ids=HelperProfile.objects.values_list("pk", flat=True)
+    )
     return logins
 
 

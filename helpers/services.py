@@ -13,6 +13,7 @@ from bookings.models import ServiceCategory
 from bookings.services import bookings_release_helper
 from helpers.availability import Window, merged, windows_problems
 from helpers.models import AvailabilityWindow, HelperEvent, HelperProfile, TimeOff
+from helpers.signals import helpers_changed
 from mila.lib import geo
 from notifications.models import Notification
 from notifications.services import notify
@@ -174,6 +175,7 @@ def _change_status(*, profile: HelperProfile, to: str, actor: Any, reason: str) 
     HelperEvent.objects.create(
         helper=profile, from_status=from_status, to_status=to, actor=actor, reason=reason, at=now
     )
+    helpers_changed.send(sender=HelperProfile, helper_ids=[profile.pk])
 
 
 @transaction.atomic
@@ -208,6 +210,7 @@ def availability_set_windows(*, profile: HelperProfile, windows: Iterable[Window
         AvailabilityWindow(helper=profile, weekday=w.weekday, starts=w.starts, ends=w.ends)
         for w in windows
     )
+    helpers_changed.send(sender=HelperProfile, helper_ids=[profile.pk])
 
 
 def time_off_add(

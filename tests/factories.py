@@ -11,6 +11,7 @@ from bookings.models import Booking, Service, ServiceCategory
 from bookings.pricing import PricingPolicy, percent_of, tier_price
 from customers.models import User
 from helpers.models import AvailabilityWindow, HelperProfile, TimeOff
+from helpers.signals import helpers_changed
 from notifications.models import Notification
 
 PASSWORD = "Correct-Horse-42"
@@ -83,6 +84,14 @@ class AvailabilityWindowFactory(DjangoModelFactory[AvailabilityWindow]):
     weekday = AvailabilityWindow.Weekday.MONDAY
     starts = time(8, 0)
     ends = time(12, 0)
+
+    @classmethod
+    def _after_postgeneration(
+        cls, instance: AvailabilityWindow, create: bool, results: Any
+    ) -> None:
+        # Saved like availability_set_windows saves them: matching's read model follows.
+        if create:
+            helpers_changed.send(sender=HelperProfile, helper_ids=[instance.helper_id])
 
 
 class TimeOffFactory(DjangoModelFactory[TimeOff]):

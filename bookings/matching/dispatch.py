@@ -10,7 +10,6 @@ row lock serialises the runs, and the first moves ``next_wave_at`` on.
 """
 
 import logging
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -18,9 +17,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.matching.candidates import candidates, platform_rating_mean
+from bookings.matching.candidates import (
+    Search,
+    best_candidates,
+    candidates,
+    platform_rating_mean,
+)
 from bookings.matching.offers import offer_context, offers_expire, offers_withdraw
-from bookings.matching.scoring import HelperFacts, Scored, ScoringPolicy, best, breakdown
+from bookings.matching.scoring import Scored, ScoringPolicy, best, breakdown
 from bookings.matching.waves import (
     WavePolicy,
     offer_expiry,
@@ -140,21 +144,18 @@ def booking_visit_window(
     )  # fmt: skip
 
 
-def ranked(booking: Booking, found: Iterable[HelperFacts], *, k: int) -> list[Scored]:
-    """The ``k`` best of ``found`` for this booking, best first."""
-    return best(
-        found, k=k, customer_language=booking.customer.preferred_language,
-        prior_mean=platform_rating_mean(), policy=ScoringPolicy.from_settings(),
-    )  # fmt: skip
+def booking_search(
+    booking: Booking, now: datetime, *, extra_km: int, include_asked: bool = False
+) -> Search:
+    """A candidate search for the booking taken now (its visit window from now)."""
+    start, end = booking_visit_window(booking, now)
+    return Search(booking=booking, start=start, end=end, extra_km=extra_km, now=now,
+                  include_asked=include_asked)  # fmt: skip
 
 
 def _best_candidates(booking: Booking, now: datetime, policy: WavePolicy) -> list[Scored]:
-    start, end = booking_visit_window(booking, now, policy)
-    found = candidates(
-        booking=booking, start=start, end=end, extra_km=policy.extra_km[booking.wave - 1],
-        now=now,
-    )  # fmt: skip
-    return ranked(booking, found, k=policy.size)
+    search = booking_search(booking, now, extra_km=policy.extra_km[booking.wave - 1])
+    return best_candidates(search, k=policy.size)
 
 
 def _send(booking: Booking, chosen: list[Scored], now: datetime, expires: datetime) -> None:
@@ -196,15 +197,12 @@ def _ask_first(booking: Booking, helper: HelperProfile, now: datetime) -> None:
     """A wave of one: the helper who had confirmed the old time, if they are free for the
     new one (matching's other rules apply to them too)."""
     policy = WavePolicy.from_settings()
-    start, end = booking_visit_window(booking, now, policy)
-    found = [
-        facts
-        for facts in candidates(
-            booking=booking, start=start, end=end, extra_km=0, now=now, include_asked=True
-        )
-        if facts.helper_id == helper.pk
-    ]
-    chosen = ranked(booking, found, k=1)
+    search = booking_search(booking, now, extra_km=0, include_asked=True)
+    found = [facts for facts in candidates(search) if facts.helper_id == helper.pk]
+    chosen = best(
+        found, k=1, customer_language=booking.customer.preferred_language,
+        prior_mean=platform_rating_mean(), policy=ScoringPolicy.from_settings(),
+    )  # fmt: skip
     if not chosen:
         return
     deadline = _deadline(booking, policy)

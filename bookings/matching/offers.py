@@ -18,6 +18,7 @@ from django.utils import timezone
 from bookings.models import Booking, Offer
 from bookings.notices import service_names
 from helpers.models import HelperProfile
+from helpers.signals import helpers_changed
 from notifications.models import Notification
 from notifications.services import notify
 
@@ -115,3 +116,4 @@ def helpers_refresh_acceptance(*, helper_ids: list[int], now: datetime | None = 
         row = counts.get(helper_id)
         rate = round(row["accepted"] / row["answered"], 3) if row and row["answered"] else None
         HelperProfile.objects.filter(pk=helper_id).update(acceptance_rate=rate)
+    helpers_changed.send(sender=HelperProfile, helper_ids=helper_ids)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings import machine
 from bookings.matching.offers import offers_withdraw
+from bookings.matching.slots import slots_refresh
 from bookings.models import Booking, BookingEvent, Offer
 from helpers.models import HelperProfile
 
@@ -150,6 +151,8 @@ def booking_transition(
         )
     for field, value in changes.items():
         setattr(booking, field, value)
+    if to == Status.COMPLETED and booking.helper_id:  # one more visit in the category
+        slots_refresh([booking.helper_id])
     if from_status == Status.SEARCHING:
         reason = WITHDRAWN_BECAUSE[Status(to)]
         if (to, role) == (Status.CONFIRMED, Role.STAFF):

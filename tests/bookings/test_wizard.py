@@ -83,7 +83,9 @@ def test_anonymous_visitor_sees_quote_then_must_sign_up(client) -> None:
     assert Booking.objects.count() == 0
 
 
-def test_logged_in_customer_books_asap(client, django_capture_on_commit_callbacks, enqueued) -> None:
+def test_logged_in_customer_books_asap(
+    client, django_capture_on_commit_callbacks, enqueued
+) -> None:
     customer = UserFactory(first_name="Ruth")
     client.force_login(customer)
     _fill(client)

@@ -1,6 +1,7 @@
+"""A booking and its history (DESIGN §4)."""
+
 import secrets
 import uuid
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -9,89 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bookings.models.catalogue import Service
 from bookings.pricing import FRIEND, PRO, net_payout
-from mila.lib.translated import translated
 from mila.models import StatusChange
-
-
-class CatalogueEntry(models.Model):
-    """A name and description in each language; ``name``/``description`` pick the current one."""
-
-    slug = models.SlugField(_("slug"), unique=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    active = models.BooleanField(_("active"), default=True)
-    name_de = models.CharField(_("name (German)"), max_length=80)
-    name_fr = models.CharField(_("name (French)"), max_length=80)
-    name_it = models.CharField(_("name (Italian)"), max_length=80)
-    name_en = models.CharField(_("name (English)"), max_length=80)
-    description_de = models.TextField(_("description (German)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
-    description_it = models.TextField(_("description (Italian)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return translated(self, "name")
-
-    @property
-    def description(self) -> str:
-        return translated(self, "description")
-
-
-class ServiceCategory(CatalogueEntry):
-    class Meta:
-        verbose_name = _("service category")
-        verbose_name_plural = _("service categories")
-        ordering = ["position", "slug"]
-
-
-class ServiceQuerySet(models.QuerySet["Service"]):
-    def bookable(self) -> "ServiceQuerySet":
-        return self.filter(active=True, category__active=True)
-
-
-class Service(CatalogueEntry):
-    """Something a helper does at the customer's home, at a fixed price for its duration."""
-
-    category = models.ForeignKey(
-        ServiceCategory,
-        verbose_name=_("category"),
-        on_delete=models.PROTECT,
-        related_name="services",
-    )
-    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
-    price = models.PositiveIntegerField(
-        _("price (Rappen)"), help_text=_("For a Friend, covering the duration. 7900 = CHF 79.00")
-    )
-    pro_only = models.BooleanField(_("Pros only"), default=False)
-    summary_de = models.CharField(_("summary (German)"), max_length=160)
-    summary_fr = models.CharField(_("summary (French)"), max_length=160)
-    summary_it = models.CharField(_("summary (Italian)"), max_length=160)
-    summary_en = models.CharField(_("summary (English)"), max_length=160)
-
-    objects = ServiceQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("service")
-        verbose_name_plural = _("services")
-        ordering = ["category__position", "position", "slug"]
-        constraints = [
-            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="service_duration"),
-        ]
-
-    @property
-    def summary(self) -> str:
-        return translated(self, "summary")
-
-    @property
-    def tiers(self) -> tuple[str, ...]:
-        return (PRO,) if self.pro_only else (FRIEND, PRO)
 
 
 def new_reference() -> str:
@@ -218,9 +139,9 @@ class Booking(models.Model):
             models.Index(fields=["customer", "-starts_at"], name="booking_customer"),
             models.Index(fields=["status", "starts_at"], name="booking_status_start"),
             models.Index(fields=["postcode"], name="booking_postcode"),
-            # A helper's jobs: busy at a time, jobs that day, recent and completed jobs.
+            # A helper's jobs (busy at a time, jobs that day, done), and jobs taken recently.
             models.Index(fields=["helper", "status", "starts_at"], name="booking_helper_status"),
-            models.Index(fields=["helper", "confirmed_at"], name="booking_helper_confirmed"),
+            models.Index(fields=["confirmed_at"], name="booking_confirmed"),
             models.Index(
                 fields=["next_wave_at"],
                 condition=Q(status="searching"),
@@ -292,94 +213,3 @@ class BookingEvent(StatusChange):
 
     def __str__(self) -> str:
         return f"{self.booking_id}: {self.from_status or '–'} → {self.to_status}"
-
-
-class OfferQuerySet(models.QuerySet["Offer"]):
-    def for_helper_user(self, user: Any) -> "OfferQuerySet":
-        """The offers a helper may see: their own, and nobody else's."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(helper__user=user)
-
-    def open(self, now: datetime) -> "OfferQuerySet":
-        """Pending and not yet expired (the sweep marks expired ones a little later)."""
-        return self.filter(status=Offer.Status.PENDING, expires_at__gt=now)
-
-
-class Offer(models.Model):
-    """A booking offered to one helper (DESIGN §6). The first helper to accept gets the job;
-    the other offers are then withdrawn. One row per booking and helper: a new search (the
-    visit was moved, staff search again) reuses it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for an answer")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        EXPIRED = "expired", _("Expired")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-
-    class DeclineReason(models.TextChoices):
-        BUSY = "busy", _("I can't at that time")
-        TOO_FAR = "too_far", _("It's too far for me")
-        SKILL = "skill", _("This is not something I can do")
-        OTHER = "other", _("Another reason")
-
-    class Withdrawn(models.TextChoices):
-        TAKEN = "taken", _("Another helper took the job")
-        CANCELLED = "cancelled", _("The customer cancelled")
-        MOVED = "moved", _("The visit was moved to another time")
-        OVERLAP = "overlap", _("The helper took another job at that time")
-        STAFF = "staff", _("Our team arranged the visit")
-        PAUSED = "paused", _("The helper's account was paused")
-        CLOSED = "closed", _("The search has ended")
-
-    booking = models.ForeignKey(
-        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="offers"
-    )
-    helper = models.ForeignKey(
-        "helpers.HelperProfile",
-        verbose_name=_("helper"),
-        on_delete=models.CASCADE,
-        related_name="offers",
-    )
-    wave = models.PositiveSmallIntegerField(_("wave"))
-    score = models.FloatField(_("score"))
-    # Why this helper: the facts and each part of the score (bookings.matching.scoring).
-    breakdown = models.JSONField(_("score breakdown"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires"))
-    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
-    decline_reason = models.CharField(
-        _("reason for declining"), max_length=10, choices=DeclineReason.choices, blank=True
-    )
-    withdrawn_reason = models.CharField(
-        _("why withdrawn"), max_length=10, choices=Withdrawn.choices, blank=True
-    )
-
-    objects = OfferQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("offer")
-        verbose_name_plural = _("offers")
-        ordering = ["booking", "wave", "-score", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["booking", "helper"], name="offer_once_per_helper"),
-            models.CheckConstraint(
-                condition=Q(expires_at__gt=models.F("sent_at")), name="offer_expires_after_sent"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["helper", "status", "expires_at"], name="offer_helper_open"),
-            models.Index(fields=["booking", "status"], name="offer_booking_status"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.booking_id} → {self.helper_id} ({self.status})"
-
-    @property
-    def outside_area(self) -> bool:
-        """Offered in a wider wave although the visit is beyond the helper's own radius."""
-        return bool(self.breakdown.get("outside_area"))

@@ -1,0 +1,15 @@
+from bookings.models.booking import Booking, BookingEvent, new_reference, new_visit_code
+from bookings.models.catalogue import CatalogueEntry, Service, ServiceCategory
+from bookings.models.matching import HelperSlot, Offer
+
+__all__ = [
+    "Booking",
+    "BookingEvent",
+    "CatalogueEntry",
+    "HelperSlot",
+    "Offer",
+    "Service",
+    "ServiceCategory",
+    "new_reference",
+    "new_visit_code",
+]
