@@ -214,3 +214,7 @@ class BookingFactory(DjangoModelFactory[Booking]):
     completed_at = _passed("completed_at")
     unfulfilled_at = _passed("unfulfilled_at")
     cancelled_at = _passed("cancelled_at")
+    # A searching booking's first wave is due from the moment it started searching.
+    next_wave_at = factory.LazyAttribute(
+        lambda o: o.created_at if o.status == "searching" else None
+    )
