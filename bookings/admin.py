@@ -75,6 +75,9 @@ class BookingEventInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BookingEvent]:
+        return super().get_queryset(request).select_related("actor")
+
 
 def describe_breakdown(breakdown: dict[str, Any]) -> str:
     """An offer's "why" in one line for staff: the facts, then each part of the score."""

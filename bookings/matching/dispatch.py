@@ -96,7 +96,7 @@ def matching_advance(*, booking_id: int, now: datetime | None = None) -> int:
     number of offers sent. A booking that is not searching, or not due, is left alone."""
     now = now or timezone.now()
     booking = (
-        Booking.objects.select_for_update(of=("self",), skip_locked=True)
+        Booking.objects.select_for_update(of=("self",), skip_locked=True, no_key=True)
         .select_related("service", "customer")
         .filter(pk=booking_id, status=Status.SEARCHING)
         .first()

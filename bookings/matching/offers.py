@@ -2,7 +2,10 @@
 helper's acceptance rate. Offers are always written under their booking's row lock.
 
 Lock order, everywhere: the helper's row, then the booking's row, then offer rows in id order
-(``lock``). Two transactions that follow it never wait on each other in a circle.
+(``lock``). Two transactions that follow it never wait on each other in a circle. Rows are
+locked ``FOR NO KEY UPDATE`` and only the table meant (``of=self``): a plain ``FOR UPDATE``
+would also block the foreign-key checks of other transactions (a notification to a helper
+checks the helper's user row) and close a circle after all.
 """
 
 from collections.abc import Iterable
@@ -34,7 +37,7 @@ TOLD_WHEN_WITHDRAWN = frozenset(
 def lock(offers: QuerySet[Offer]) -> list[Offer]:
     """Lock these offers' rows in id order and return them (with what notifications need)."""
     return list(
-        offers.select_for_update(of=("self",))
+        offers.select_for_update(of=("self",), no_key=True)
         .select_related("booking__service", "helper__user")
         .order_by("pk")
     )

@@ -40,9 +40,15 @@ GONE = {  # why an offer can no longer be accepted, by what happened to it
     ),
     Offer.Withdrawn.PAUSED: ("helper", _("Your helper account is paused.")),
 }  # fmt: skip
-CONFLICT_MESSAGES = {
-    "overlap": _("You already have a job at this time."),
-    "daily_max": _("You have already reached your maximum number of jobs for that day."),
+CONFLICT_MESSAGES = {  # to the helper, and to staff choosing a helper
+    Role.HELPER: {
+        "overlap": _("You already have a job at this time."),
+        "daily_max": _("You have already reached your maximum number of jobs for that day."),
+    },
+    Role.STAFF: {
+        "overlap": _("This helper already has a job at this time."),
+        "daily_max": _("This helper has already reached their maximum number of jobs that day."),
+    },
 }
 
 
@@ -67,16 +73,25 @@ def _refusal(offer: Offer, booking: Booking, helper: HelperProfile, now: datetim
         raise BookingError(GONE[Offer.Withdrawn.PAUSED][1], code="helper")
 
 
-def _locked(offer: Offer) -> tuple[HelperProfile, Booking, Offer]:
-    helper = (
-        HelperProfile.objects.select_for_update().select_related("user").get(pk=offer.helper_id)
+def _lock_helper(pk: int) -> HelperProfile:
+    return (
+        HelperProfile.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("user")
+        .get(pk=pk)
     )
-    booking = (
-        Booking.objects.select_for_update(of=("self",))
+
+
+def _lock_booking(pk: int) -> Booking:
+    return (
+        Booking.objects.select_for_update(of=("self",), no_key=True)
         .select_related("service", "customer")
-        .get(pk=offer.booking_id)
+        .get(pk=pk)
     )
-    return helper, booking, Offer.objects.select_for_update().get(pk=offer.pk)
+
+
+def _locked(offer: Offer) -> tuple[HelperProfile, Booking, Offer]:
+    helper, booking = _lock_helper(offer.helper_id), _lock_booking(offer.booking_id)
+    return helper, booking, Offer.objects.select_for_update(no_key=True).get(pk=offer.pk)
 
 
 @transaction.atomic
@@ -105,12 +120,7 @@ def booking_assign(
     now = now or timezone.now()
     if actor is None or not actor.is_staff:
         raise BookingError(_("Only staff can assign a helper."), code="forbidden")
-    helper = HelperProfile.objects.select_for_update().select_related("user").get(pk=helper.pk)
-    booking = (
-        Booking.objects.select_for_update(of=("self",))
-        .select_related("service", "customer")
-        .get(pk=booking.pk)
-    )
+    helper, booking = _lock_helper(helper.pk), _lock_booking(booking.pk)
     if booking.status not in (Status.SEARCHING, Status.UNFULFILLED):
         raise BookingError(_("This booking already has a helper or has ended."), code="status")
     Offer.objects.filter(booking=booking, helper=helper, status=Offer.Status.PENDING).update(
@@ -129,7 +139,7 @@ def _give_job(
     start, end = dispatch.booking_visit_window(booking, now)
     conflict = job_conflict(helper=helper, start=start, end=end, ignore_booking=booking.pk)
     if conflict:
-        raise BookingError(CONFLICT_MESSAGES[conflict], code=conflict)
+        raise BookingError(CONFLICT_MESSAGES[role][conflict], code=conflict)
     overlapping = Offer.objects.filter(
         helper=helper, booking__starts_at__lt=end, booking__ends_at__gt=start
     ).exclude(booking=booking)
@@ -146,7 +156,7 @@ def _give_job(
     except IntegrityError as error:
         if OVERLAP_CONSTRAINT not in str(error):
             raise
-        raise BookingError(CONFLICT_MESSAGES["overlap"], code="overlap") from error
+        raise BookingError(CONFLICT_MESSAGES[role]["overlap"], code="overlap") from error
     offers_withdraw(offers=overlapping, reason=Offer.Withdrawn.OVERLAP)
     notify_booking(
         booking, Notification.Kind.BOOKING_CONFIRMED, recipients=[booking.customer],
@@ -164,8 +174,12 @@ def offer_decline(
     """The helper says no (optionally why). When nobody of the wave is left to answer, the
     next wave goes out right away instead of waiting for the offers to expire."""
     now = now or timezone.now()
-    booking = Booking.objects.select_for_update(of=("self",)).get(pk=offer.booking_id)
-    offer = Offer.objects.select_for_update().select_related("helper").get(pk=offer.pk)
+    booking = Booking.objects.select_for_update(of=("self",), no_key=True).get(pk=offer.booking_id)
+    offer = (
+        Offer.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("helper")
+        .get(pk=offer.pk)
+    )
     if offer.helper.user_id != getattr(user, "pk", None):
         raise BookingError(_("You may not answer this offer."), code="forbidden")
     if offer.status == Offer.Status.DECLINED:
@@ -191,7 +205,7 @@ def booking_search_again(*, booking: Booking, actor: Any, now: datetime | None =
     now = now or timezone.now()
     if actor is None or not actor.is_staff:
         raise BookingError(_("Only staff can start a new search."), code="forbidden")
-    booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",), no_key=True).get(pk=booking.pk)
     note = str(_("Our team started a new search."))
     if booking.status == Status.UNFULFILLED:
         booking_transition(booking=booking, to=Status.SEARCHING, actor=actor, role=Role.STAFF,

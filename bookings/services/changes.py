@@ -79,7 +79,7 @@ class CancelResult:
 def _locked(booking: Booking) -> Booking:
     # Lock the booking row only: PostgreSQL cannot lock the nullable side of the helper join.
     return (
-        Booking.objects.select_for_update(of=("self",))
+        Booking.objects.select_for_update(of=("self",), no_key=True)
         .select_related("service", "helper__user")
         .get(pk=booking.pk)
     )
@@ -215,7 +215,7 @@ def bookings_release_helper(*, helper: HelperProfile, actor: Any, reason: str) -
     Visits already in progress are left to staff. The helper's open offers are withdrawn."""
     released = []
     upcoming = (
-        Booking.objects.select_for_update(of=("self",))
+        Booking.objects.select_for_update(of=("self",), no_key=True)
         .select_related("service")
         .filter(helper=helper, status__in=(Status.CONFIRMED, Status.EN_ROUTE))
     )
