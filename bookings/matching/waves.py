@@ -4,7 +4,7 @@ Callers pass a WavePolicy (``WavePolicy.from_settings()`` in services).
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,10 @@ def search_deadline(
 ) -> datetime:
     """When the search gives up: an hour after it began for "as soon as possible", an hour
     before the start for a chosen time."""
+    # In UTC: on the local clock an hour is not always an hour (summer time).
     if asap:
-        return searching_since + policy.asap_search
-    return starts_at - policy.scheduled_cutoff
+        return searching_since.astimezone(UTC) + policy.asap_search
+    return starts_at.astimezone(UTC) - policy.scheduled_cutoff
 
 
 def wave_extra_km(wave: int, policy: WavePolicy) -> int | None:
@@ -64,6 +65,7 @@ def offer_expiry(
     """When an offer sent now expires: 5 minutes for "as soon as possible", an hour for a
     chosen time — shorter when the remaining waves must fit before the deadline (never under
     the "as soon as possible" time), and never after the deadline."""
+    now = now.astimezone(UTC)
     if asap:
         ttl = policy.asap_offer
     else:
@@ -79,5 +81,6 @@ def visit_window(
     """The time a helper must have free: a chosen visit's own time; for "as soon as
     possible", from now until they could have arrived and finished."""
     if asap:
+        now = now.astimezone(UTC)
         return now, now + policy.asap_arrival + duration
     return starts_at, ends_at
