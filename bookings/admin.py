@@ -139,7 +139,8 @@ class NeedsHelperFilter(admin.SimpleListFilter):
         unfulfilled = Q(status=Booking.Status.UNFULFILLED, starts_at__gte=today)
         soon = Q(status=Booking.Status.SEARCHING, starts_at__lte=now + timedelta(hours=2))
         chosen = {"any": unfulfilled | soon, "unfulfilled": unfulfilled, "soon": soon}
-        return queryset.filter(chosen[self.value()]) if self.value() in chosen else queryset
+        value = self.value() or ""
+        return queryset.filter(chosen[value]) if value in chosen else queryset
 
 
 class AssignForm(forms.Form):

@@ -96,7 +96,9 @@ class HelperPicker:
             h for h in self.crowd
             if (tier == FRIEND or h.tier == PRO) and not (today and h.pk in self.busy_today)
         ]  # fmt: skip
-        helper = min(options, key=lambda h: geo.haversine_km(place.lat, place.lng, h.lat, h.lng))
+        helper = min(
+            options, key=lambda h: geo.haversine_km(place.lat, place.lng, h.lat or 0, h.lng or 0)
+        )
         if today:
             self.busy_today.add(helper.pk)
         return helper

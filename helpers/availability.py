@@ -134,7 +134,8 @@ def helpers_available(
     """The approved helpers (of ``helpers``, default all) who are free for [start, end).
     One query, whatever the number of helpers."""
     queryset = helpers if helpers is not None else HelperProfile.objects.all()
-    return list(free_between(queryset.approved(), start=start, end=end))
+    approved = queryset.filter(status=HelperProfile.Status.APPROVED)
+    return list(free_between(approved, start=start, end=end))
 
 
 def helper_is_available(helper: HelperProfile, start: datetime, end: datetime) -> bool:

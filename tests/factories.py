@@ -86,9 +86,7 @@ class AvailabilityWindowFactory(DjangoModelFactory[AvailabilityWindow]):
     ends = time(12, 0)
 
     @classmethod
-    def _after_postgeneration(
-        cls, instance: AvailabilityWindow, create: bool, results: Any
-    ) -> None:
+    def _after_postgeneration(cls, instance: Any, create: Any, results: Any = None) -> None:
         # Saved like availability_set_windows saves them: matching's read model follows.
         if create:
             helpers_changed.send(sender=HelperProfile, helper_ids=[instance.helper_id])

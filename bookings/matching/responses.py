@@ -40,7 +40,7 @@ GONE = {  # why an offer can no longer be accepted, by what happened to it
     ),
     Offer.Withdrawn.PAUSED: ("helper", _("Your helper account is paused.")),
 }  # fmt: skip
-CONFLICT_MESSAGES = {  # to the helper, and to staff choosing a helper
+CONFLICT_MESSAGES: dict[str, dict[str, Any]] = {  # to the helper, and to staff choosing one
     Role.HELPER: {
         "overlap": _("You already have a job at this time."),
         "daily_max": _("You have already reached your maximum number of jobs for that day."),

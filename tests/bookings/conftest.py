@@ -38,7 +38,7 @@ def service(db: None) -> Any:
 
 
 @pytest.fixture
-def booking(service: Any) -> Booking:
+def booking(service: Any) -> Any:
     """A searching Friend visit in Zürich, three days ahead 10:00–11:00."""
     return BookingFactory(service=service)
 

@@ -216,7 +216,9 @@ def test_the_work_part_is_a_404_for_someone_who_is_not_a_helper(client) -> None:
 
 
 def test_the_poll_answers_nothing_new_until_something_is_new(as_helper, booking, service) -> None:
-    version = re.search(r"helper/work/\?v=(\w+)", page(as_helper)).group(1)
+    found = re.search(r"helper/work/\?v=(\w+)", page(as_helper))
+    assert found
+    version = found.group(1)
     assert as_helper.get(WORK, {"v": version}, **HTMX).status_code == 204
     matching_advance(booking_id=booking.pk)  # a new offer arrives
     response = as_helper.get(WORK, {"v": version}, **HTMX)

@@ -142,7 +142,7 @@ def test_change_page_query_count_does_not_grow_with_offers(
 
 
 @pytest.fixture
-def needy(service: Any) -> dict[str, Booking]:
+def needy(service: Any) -> dict[str, Any]:
     """Bookings on either side of each edge of the filter, by name."""
     now = timezone.now()
     midnight = datetime.combine(timezone.localdate(), time.min, tzinfo=ZURICH)
