@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from bookings.matching.candidates import best_candidates
 from bookings.matching.dispatch import booking_search
@@ -81,18 +81,23 @@ class BookingEventInline(admin.TabularInline):
 
 def describe_breakdown(breakdown: dict[str, Any]) -> str:
     """An offer's "why" in one line for staff: the facts, then each part of the score."""
+    acceptance = breakdown.get("acceptance_rate")
     facts = [
-        f"{breakdown.get('distance_km', 0):.1f} km (radius {breakdown.get('radius_km', '?')})",
-        f"★ {breakdown.get('rating', 0):.2f} ({breakdown.get('rating_count', 0)})",
-        f"{breakdown.get('category_jobs', 0)} jobs in category",
-        f"accepts {breakdown['acceptance_rate']:.0%}"
-        if breakdown.get("acceptance_rate") is not None
-        else "accepts ?",
-        f"language {breakdown['language']}" if breakdown.get("language") else "other language",
-        f"{breakdown.get('recent_jobs', 0)} recent jobs",
+        gettext("%(km).1f km (radius %(radius)s)")
+        % {"km": breakdown.get("distance_km", 0), "radius": breakdown.get("radius_km", "?")},
+        gettext("★ %(rating).2f (%(count)s ratings)")
+        % {"rating": breakdown.get("rating", 0), "count": breakdown.get("rating_count", 0)},
+        gettext("%(jobs)s jobs in category") % {"jobs": breakdown.get("category_jobs", 0)},
+        gettext("accepts %(rate)s") % {"rate": f"{acceptance:.0%}"}
+        if acceptance is not None
+        else gettext("acceptance unknown"),
+        gettext("speaks %(language)s") % {"language": breakdown["language"]}
+        if breakdown.get("language")
+        else gettext("another language"),
+        gettext("%(jobs)s recent jobs") % {"jobs": breakdown.get("recent_jobs", 0)},
     ]
     if breakdown.get("outside_area"):
-        facts.append("outside own area")
+        facts.append(gettext("outside own area"))
     parts = " · ".join(f"{name} {value:.2f}" for name, value in breakdown.get("parts", {}).items())
     return " · ".join(facts) + (f" — {parts}" if parts else "")
 
@@ -121,7 +126,7 @@ class OfferInline(admin.TabularInline):
 
 
 class NeedsHelperFilter(admin.SimpleListFilter):
-    title = _("needs a helper")
+    title = _("helper needed")
     parameter_name = "needs_helper"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
@@ -287,7 +292,10 @@ class BookingAdmin(admin.ModelAdmin):
             except BookingError as error:
                 self.message_user(request, f"{booking.reference}: {error.message}", messages.ERROR)
             else:
-                self.message_user(request, _("The helper has been assigned and both were told."))
+                self.message_user(
+                    request,
+                    _("The helper has been assigned; the helper and the customer were told."),
+                )
             return None
         return TemplateResponse(request, "admin/bookings/assign.html", {
             **self.admin_site.each_context(request),

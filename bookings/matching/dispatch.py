@@ -30,6 +30,7 @@ from bookings.matching.waves import (
     offer_expiry,
     search_deadline,
     visit_window,
+    wave_extra_km,
 )
 from bookings.models import Booking, BookingEvent, Offer
 from bookings.notices import notify_booking, service_names
@@ -154,7 +155,7 @@ def booking_search(
 
 
 def _best_candidates(booking: Booking, now: datetime, policy: WavePolicy) -> list[Scored]:
-    search = booking_search(booking, now, extra_km=policy.extra_km[booking.wave - 1])
+    search = booking_search(booking, now, extra_km=wave_extra_km(booking.wave, policy) or 0)
     return best_candidates(search, k=policy.size)
 
 

@@ -216,6 +216,6 @@ def booking_search_again(*, booking: Booking, actor: Any, now: datetime | None =
                      actor=actor, role=Role.STAFF, note=note, at=now)  # fmt: skip
         dispatch.search_restart(booking=booking, now=now)
     else:
-        raise BookingError(_("Only a booking without a helper can be searched for."),
+        raise BookingError(_("A new search is possible only for a booking without a helper."),
                            code="status")  # fmt: skip
     return booking

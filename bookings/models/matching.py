@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bookings.models.booking import Booking
 
@@ -44,7 +45,7 @@ class Offer(models.Model):
 
     class Withdrawn(models.TextChoices):
         TAKEN = "taken", _("Another helper took the job")
-        CANCELLED = "cancelled", _("The customer cancelled")
+        CANCELLED = "cancelled", _("The customer cancelled the booking")
         MOVED = "moved", _("The visit was moved to another time")
         OVERLAP = "overlap", _("The helper took another job at that time")
         STAFF = "staff", _("Our team arranged the visit")
@@ -119,8 +120,8 @@ class HelperSlot(models.Model):
         related_name="+",
     )  # fmt: skip
     weekday = models.PositiveSmallIntegerField(_("weekday"))
-    starts = models.TimeField(_("from"))
-    ends = models.TimeField(_("until"))
+    starts = models.TimeField(pgettext_lazy("weekly time", "from"))
+    ends = models.TimeField(pgettext_lazy("weekly time", "until"))
     lat = models.FloatField(_("latitude"))
     lng = models.FloatField(_("longitude"))
     radius_km = models.PositiveSmallIntegerField(_("service radius (km)"))

@@ -1,13 +1,19 @@
 from django import template
-from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking, Offer
 from bookings.texts import STATUS_EXPLANATIONS, STATUS_TONES
 
 register = template.Library()
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
+# Whole phrases, so each language can write the language's name as it must stand there.
+YOU_SPEAK = {
+    "de": _("you speak German"),
+    "fr": _("you speak French"),
+    "it": _("you speak Italian"),
+    "en": _("you speak English"),
+}
 
 
 @register.filter
@@ -33,20 +39,19 @@ def status_label(status: str) -> str:
 
 @register.filter
 def offer_reasons(offer: Offer) -> str:
-    """Why this helper was asked, in plain words: "2.1 km away, Internet & Wi-Fi, speaks
-    German". Needs offer.booking.service.category (no query)."""
+    """Why this helper was asked, in plain words: "2.1 km away, skill: Internet & Wi-Fi, you
+    speak German, rated 4.9 of 5". Needs offer.booking.service.category (no query)."""
     facts = offer.breakdown
     reasons = [
         gettext("%(km)s km away") % {"km": floatformat(facts.get("distance_km", 0), 1)},
-        gettext("you know %(skill)s") % {"skill": offer.booking.service.category.name},
+        gettext("skill: %(skill)s") % {"skill": offer.booking.service.category.name},
     ]
     language = facts.get("language")
-    if language in LANGUAGE_NAMES:
-        reasons.append(gettext("you speak %(language)s") % {"language": LANGUAGE_NAMES[language]})
+    if language in YOU_SPEAK:
+        reasons.append(str(YOU_SPEAK[language]))
     if facts.get("rating_count"):
-        reasons.append(
-            gettext("rated %(rating)s") % {"rating": floatformat(facts.get("rating_average"), 1)}
-        )
+        rating = floatformat(facts.get("rating_average"), 1)
+        reasons.append(gettext("rated %(rating)s of 5") % {"rating": rating})
     return ", ".join(reasons)
 
 

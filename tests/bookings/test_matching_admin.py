@@ -138,7 +138,7 @@ def test_change_page_query_count_does_not_grow_with_offers(
     assert len(offer_rows(response)) == count
 
 
-# --- the "needs a helper" filter -----------------------------------------------------------------
+# --- the "helper needed" filter -----------------------------------------------------------------
 
 
 @pytest.fixture
@@ -193,7 +193,7 @@ def test_needs_a_helper_filter_is_offered_and_off_by_default(
     response = staff_client.get(reverse(CHANGELIST))
     assert response.context["cl"].result_count == len(needy)
     body = response.content.decode()
-    assert "needs a helper" in body
+    assert "helper needed" in body
     for label in (
         "No helper found, or starting within 2 h without one",
         "No helper found (today or later)",
@@ -241,7 +241,7 @@ def test_search_again_refuses_a_booking_with_a_helper(
     with django_capture_on_commit_callbacks(execute=True):
         response = act(staff_client, "search_again", booking)
     assert response.status_code == 200
-    refusal = "Only a booking without a helper can be searched for."
+    refusal = "A new search is possible only for a booking without a helper."
     assert shown(response) == [(messages.ERROR, f"{booking.reference}: {refusal}")]
     assert snapshot(booking) == before
 
@@ -306,7 +306,7 @@ def test_assigning_confirms_the_booking_with_that_helper(
         response = act(staff_client, "assign_helper", booking, confirm="1", helper=chosen.pk,
                        note=NOTE)  # fmt: skip
     assert not assign_page_shown(response)
-    assert shown(response) == [(messages.INFO, "The helper has been assigned and both were told.")]
+    assert shown(response) == [(messages.INFO, "The helper has been assigned; the helper and the customer were told.")]
     booking.refresh_from_db()
     assert (booking.status, booking.helper) == (S.CONFIRMED, chosen)
     event = booking.events.get()
