@@ -41,7 +41,7 @@ def customer_export(*, user: User) -> dict[str, Any]:
     )
     helper = (
         HelperProfile.objects.filter(user=user)
-        .prefetch_related("skills", "windows", "time_off")
+        .prefetch_related("skills", "windows", "time_off", "offers__booking")
         .first()
     )
     return {
@@ -85,6 +85,12 @@ def _helper(profile: HelperProfile) -> dict[str, Any]:
                           "until": f"{w.ends:%H:%M}"} for w in profile.windows.all()],
         "time_off": [{"first_day": o.first_day.isoformat(), "last_day": o.last_day.isoformat()}
                      for o in profile.time_off.all()],
+        "acceptance_rate": profile.acceptance_rate,
+        # What matching knew and concluded about them for each job offered (the "why").
+        "offers": [{"booking": o.booking.reference, "sent": _iso(o.sent_at), "status": o.status,
+                    "answered": _iso(o.responded_at), "decline_reason": o.decline_reason,
+                    "score": o.score, "why": o.breakdown}
+                   for o in profile.offers.all()],
     }  # fmt: skip
 
 

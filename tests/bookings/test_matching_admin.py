@@ -306,7 +306,8 @@ def test_assigning_confirms_the_booking_with_that_helper(
         response = act(staff_client, "assign_helper", booking, confirm="1", helper=chosen.pk,
                        note=NOTE)  # fmt: skip
     assert not assign_page_shown(response)
-    assert shown(response) == [(messages.INFO, "The helper has been assigned; the helper and the customer were told.")]
+    told = "The helper has been assigned; the helper and the customer were told."
+    assert shown(response) == [(messages.INFO, told)]
     booking.refresh_from_db()
     assert (booking.status, booking.helper) == (S.CONFIRMED, chosen)
     event = booking.events.get()

@@ -39,6 +39,32 @@ def test_export_contains_my_data_and_nobody_elses(client) -> None:
     assert data["helper_profile"] is None
 
 
+def test_a_helpers_export_says_what_they_were_offered_and_why(client) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bookings.models import Offer
+    from tests.factories import HelperProfileFactory
+
+    helper = HelperProfileFactory()
+    now = timezone.now()
+    offered = BookingFactory()
+    Offer.objects.create(booking=offered, helper=helper, wave=2, score=71.5,
+                         breakdown={"distance_km": 2.1}, sent_at=now,
+                         expires_at=now + timedelta(hours=1), status="declined",
+                         decline_reason="too_far", responded_at=now)  # fmt: skip
+    Offer.objects.create(booking=BookingFactory(), helper=HelperProfileFactory(), wave=1,
+                         score=1, expires_at=now + timedelta(hours=1))  # fmt: skip
+    client.force_login(helper.user)
+    offers = json.loads(client.get(reverse("customers:export")).content)["helper_profile"]["offers"]
+    assert offers == [{
+        "booking": offered.reference, "sent": now.isoformat(), "status": "declined",
+        "answered": now.isoformat(), "decline_reason": "too_far", "score": 71.5,
+        "why": {"distance_km": 2.1},
+    }]  # fmt: skip
+
+
 def test_export_needs_login(client) -> None:
     assert client.get(reverse("customers:export")).status_code == 302
 
