@@ -47,9 +47,10 @@ def test_anna_books_and_lena_gets_the_offer(
     assert (lena_offer.wave, lena_offer.status) == (1, Offer.Status.PENDING)
 
 
-def test_the_periodic_tasks_run_inline_without_beat(demo, capsys) -> None:
+def test_the_periodic_tasks_run_inline_without_beat(demo, capsys, settings) -> None:
     """`make run` starts `run_periodic` beside the server: the demo's searching bookings get
     their first wave from it."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded mode, whatever this run's services
     waiting = Booking.objects.filter(status="searching", wave=0)
     assert waiting.exists()
     call_command("run_periodic", "--once")
