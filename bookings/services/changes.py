@@ -178,14 +178,11 @@ def booking_reschedule(
         raise BookingError(_("This time cannot be booked."), code="time")
     previous: dict[str, Any] = {"starts_at": booking.starts_at.isoformat()}
     helper = booking.helper
-    booking.starts_at = starts_at
-    booking.ends_at = starts_at + timedelta(minutes=booking.service.duration_minutes)
-    booking.timing = Booking.Timing.SCHEDULED
-    booking.reschedule_count += 1
-    _drop_surcharge_if_no_longer_last_minute(booking, now)
-    booking.save()
     if helper is not None:
         previous["helper_id"] = helper.pk
+    # First let go of the old time — its offers (their helpers are told about the old time)
+    # and its helper — and only then take the new one: the helper's other jobs may be there.
+    offers_withdraw(offers=booking.offers.all(), reason=Offer.Withdrawn.MOVED)
     if booking.status == Status.SEARCHING:
         record_event(
             booking=booking, from_status=Status.SEARCHING, to_status=Status.SEARCHING,
@@ -196,9 +193,13 @@ def booking_reschedule(
             booking=booking, to=Status.SEARCHING, actor=actor, role=Role.CUSTOMER,
             data={"rescheduled": previous}, now=now,
         )  # fmt: skip
-    dispatch.search_restart(
-        booking=booking, now=now, withdraw=Offer.Withdrawn.MOVED, ask_first=helper
-    )
+    booking.starts_at = starts_at
+    booking.ends_at = starts_at + timedelta(minutes=booking.service.duration_minutes)
+    booking.timing = Booking.Timing.SCHEDULED
+    booking.reschedule_count += 1
+    _drop_surcharge_if_no_longer_last_minute(booking, now)
+    booking.save()
+    dispatch.search_restart(booking=booking, now=now, ask_first=helper)
     notify_booking(
         booking,
         Notification.Kind.BOOKING_RESCHEDULED,

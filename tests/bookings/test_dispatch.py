@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from bookings.matching.dispatch import matching_advance, matching_sweep
@@ -328,3 +329,30 @@ def test_only_staff_search_again(booking) -> None:
 
     with pytest.raises(BookingError):
         booking_search_again(booking=booking, actor=booking.customer)
+
+
+def test_moving_onto_another_job_of_the_same_helper(service, make_helper, client) -> None:
+    """The helper has visits at 10:00 and 14:00; the 10:00 customer moves to 14:00. The
+    helper is let go of the old time first, so the move goes through (on PostgreSQL the
+    database would otherwise refuse two jobs at once) and the new time is searched for."""
+    helper = make_helper(max_jobs_per_day=5)
+    ten = BookingFactory(service=service, status=S.CONFIRMED, helper=helper)
+    BookingFactory(service=service, status=S.CONFIRMED, helper=helper,
+                   starts_at=ten.starts_at + timedelta(hours=4))  # fmt: skip
+    client.force_login(ten.customer)
+    new = timezone.localtime(ten.starts_at + timedelta(hours=4))
+    response = client.post(reverse("bookings:reschedule", args=[ten.reference]),
+                           {"date": new.date().isoformat(), "time": "14:00"})  # fmt: skip
+    assert response.status_code == 302
+    ten.refresh_from_db()
+    assert (ten.status, ten.helper, ten.starts_at) == (S.SEARCHING, None, new)
+
+
+def test_the_withdrawn_offer_names_the_old_time(booking, make_helper) -> None:
+    make_helper()
+    advance(booking)
+    old = booking.starts_at
+    booking_reschedule(booking=booking, actor=booking.customer,
+                       starts_at=old + timedelta(days=1))  # fmt: skip
+    withdrawn = Notification.objects.get(kind=Kind.OFFER_WITHDRAWN)
+    assert datetime.fromisoformat(withdrawn.context["starts_at"]) == old
