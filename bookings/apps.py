@@ -9,11 +9,11 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Bookings")
 
     def ready(self) -> None:
-        from bookings.matching import slots
+        from bookings.matching import receivers
         from notifications.services import register_context_loader
 
         register_context_loader("booking_id", _load_booking)
-        slots.connect()
+        receivers.connect()
 
 
 def _load_booking(booking_id: Any) -> dict[str, Any]:

@@ -20,7 +20,9 @@ from django.db.models.lookups import LessThan
 
 from helpers.models import AvailabilityWindow, HelperProfile, TimeOff
 
+# A helper is busy at the time of these jobs; the day's maximum also counts the ones done.
 BUSY_STATUSES = ("confirmed", "en_route", "in_progress")
+DAY_STATUSES = (*BUSY_STATUSES, "completed")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ def is_free(
     tz: tzinfo,
 ) -> bool:
     """True if [start, end) lies inside one weekly window on a single local day, on no day
-    off, overlaps no other job, and the day's job limit is not reached."""
+    off, overlaps no other job, and the day's job limit is not reached (``jobs_that_day``
+    counts that day's jobs, the finished ones too)."""
     if end <= start:
         return False
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
@@ -85,10 +88,10 @@ def _day_bounds(start: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
     return first, datetime.combine(day, time.max, tzinfo=tz)
 
 
-def _jobs() -> QuerySet[Any]:
+def _jobs(statuses: tuple[str, ...] = BUSY_STATUSES) -> QuerySet[Any]:
     from bookings.models import Booking
 
-    return Booking.objects.filter(status__in=BUSY_STATUSES)
+    return Booking.objects.filter(status__in=statuses)
 
 
 def free_conditions(*, start: datetime, end: datetime) -> list[Any] | None:
@@ -110,7 +113,9 @@ def free_conditions(*, start: datetime, end: datetime) -> list[Any] | None:
     )  # fmt: skip
     away = TimeOff.objects.filter(helper=OuterRef("pk"), first_day__lte=day, last_day__gte=day)
     overlapping = _jobs().filter(helper=OuterRef("pk"), starts_at__lt=end, ends_at__gt=start)
-    that_day = _jobs().filter(helper=OuterRef("pk"), starts_at__lt=day_end, ends_at__gt=day_start)
+    that_day = _jobs(DAY_STATUSES).filter(
+        helper=OuterRef("pk"), starts_at__lt=day_end, ends_at__gt=day_start
+    )
     jobs_that_day = Subquery(that_day.order_by().values(count=Func(F("pk"), function="COUNT")))
     return [
         Exists(window),
@@ -150,14 +155,13 @@ def job_conflict(
     that time) or "daily_max" (their jobs that day are at their maximum), else None. The
     weekly times are not checked: a helper who says yes, or staff who arranged it, decide."""
     day_start, day_end = _day_bounds(start, ZoneInfo(settings.TIME_ZONE))
+    busy = Q(status__in=BUSY_STATUSES, starts_at__lt=end, ends_at__gt=start)
+    that_day = Q(starts_at__lt=day_end, ends_at__gt=day_start)
     counts = (
-        _jobs()
+        _jobs(DAY_STATUSES)
         .filter(helper=helper)
         .exclude(pk=ignore_booking)
-        .aggregate(
-            overlapping=Count("pk", filter=Q(starts_at__lt=end, ends_at__gt=start)),
-            that_day=Count("pk", filter=Q(starts_at__lt=day_end, ends_at__gt=day_start)),
-        )
+        .aggregate(overlapping=Count("pk", filter=busy), that_day=Count("pk", filter=that_day))
     )
     if counts["overlapping"]:
         return "overlap"

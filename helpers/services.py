@@ -204,7 +204,7 @@ def availability_set_windows(*, profile: HelperProfile, windows: Iterable[Window
         raise HelperError(_("Please check the times."), code="windows")
     windows = merged(windows)
     # Two saves at once (a double click) must not both keep their rows: one waits.
-    HelperProfile.objects.select_for_update().filter(pk=profile.pk).first()
+    HelperProfile.objects.select_for_update(no_key=True).filter(pk=profile.pk).first()
     AvailabilityWindow.objects.filter(helper=profile).delete()
     AvailabilityWindow.objects.bulk_create(
         AvailabilityWindow(helper=profile, weekday=w.weekday, starts=w.starts, ends=w.ends)

@@ -28,7 +28,7 @@ from django.db.models import F, FloatField, Q, Sum
 from bookings.matching.scoring import HelperFacts, Scored, ScoringPolicy, best
 from bookings.matching.slots import REACH_CLASSES_KM
 from bookings.models import Booking
-from helpers.availability import BUSY_STATUSES
+from helpers.availability import BUSY_STATUSES, DAY_STATUSES
 from helpers.models import HelperProfile
 from mila.lib import geo
 
@@ -53,6 +53,7 @@ class Search:
     extra_km: int
     now: datetime
     include_asked: bool = False  # staff choosing by hand may pick anyone
+    only_helper: int | None = None  # is this one helper a candidate?
 
 
 def candidates(search: Search, *, limit: int | None = None) -> list[HelperFacts]:
@@ -92,7 +93,7 @@ def _query(search: Search, limit: int | None) -> list[tuple[Any, ...]]:
     sql = _sql(
         connection.vendor, pro=booking.tier == Booking.Tier.PRO,
         skip_asked=not search.include_asked, skip_helper=customer_helper is not None,
-        limited=limit is not None,
+        limited=limit is not None, one=search.only_helper is not None,
     )  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, _params(search, customer_helper, limit))
@@ -123,6 +124,7 @@ def _params(search: Search, customer_helper: int | None, limit: int | None) -> d
         "booking": booking.pk,
         "since": ops.adapt_datetimefield_value(booking.searching_at or booking.created_at),
         "customer_helper": customer_helper,
+        "only_helper": search.only_helper,
         "limit": limit,
         "w_distance": weights.get("distance", 0), "half_km": policy.distance_half_km,
         "w_rating": weights.get("rating", 0), "prior_weight": policy.rating_prior_weight,
@@ -147,12 +149,15 @@ def _params(search: Search, customer_helper: int | None, limit: int | None) -> d
 
 
 @functools.cache
-def _sql(vendor: str, *, pro: bool, skip_asked: bool, skip_helper: bool, limited: bool) -> str:
+def _sql(
+    vendor: str, *, pro: bool, skip_asked: bool, skip_helper: bool, limited: bool, one: bool
+) -> str:
     """The query for a database and a kind of search. Only structure is formatted in; every
     value is a parameter."""
     least, greatest = ("MIN", "MAX") if vendor == "sqlite" else ("LEAST", "GREATEST")
     real = "REAL" if vendor == "sqlite" else "DOUBLE PRECISION"
     busy = ", ".join(f"'{status}'" for status in BUSY_STATUSES)
+    that_day = ", ".join(f"'{status}'" for status in DAY_STATUSES)
     taken = ", ".join(f"'{status}'" for status in TAKEN)
     per_class = " UNION ALL ".join(
         f"""SELECT helper_id, lat, lng, radius_km, languages, category_jobs, rating_average,
@@ -162,7 +167,8 @@ def _sql(vendor: str, *, pro: bool, skip_asked: bool, skip_helper: bool, limited
               AND lat BETWEEN %(lat_lo_{reach})s AND %(lat_hi_{reach})s
               AND lng BETWEEN %(lng_lo_{reach})s AND %(lng_hi_{reach})s
               AND starts <= %(from_time)s AND ends >= %(until_time)s
-              {"AND tier = 'pro'" if pro else ""}"""  # noqa: S608 (structure only)
+              {"AND tier = 'pro'" if pro else ""}
+              {"AND helper_id = %(only_helper)s" if one else ""}"""  # noqa: S608 (structure only)
         for reach in REACH_CLASSES_KM
     )
     distance = f"""%(diameter)s * ASIN({least}(1.0, SQRT(
@@ -207,7 +213,7 @@ def _sql(vendor: str, *, pro: bool, skip_asked: bool, skip_helper: bool, limited
               AND near.helper_id NOT IN (
                   SELECT b.helper_id FROM bookings_booking b
                   JOIN helpers_helperprofile h ON h.id = b.helper_id
-                  WHERE b.status IN ({busy})
+                  WHERE b.status IN ({that_day})
                     AND b.starts_at < %(day_end)s AND b.ends_at > %(day_start)s
                   GROUP BY b.helper_id, h.max_jobs_per_day
                   HAVING COUNT(*) >= h.max_jobs_per_day)

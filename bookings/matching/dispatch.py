@@ -13,7 +13,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from bookings.matching.waves import (
     WavePolicy,
     offer_expiry,
     search_deadline,
+    search_window,
     visit_window,
     wave_extra_km,
 )
@@ -102,7 +103,7 @@ def matching_advance(*, booking_id: int, now: datetime | None = None) -> int:
         .filter(pk=booking_id, status=Status.SEARCHING)
         .first()
     )
-    if booking is None or booking.next_wave_at is None or booking.next_wave_at > now:
+    if booking is None or not _due(booking, now):
         return 0
     offers_expire(booking=booking, now=now)
     policy = WavePolicy.from_settings()
@@ -110,17 +111,29 @@ def matching_advance(*, booking_id: int, now: datetime | None = None) -> int:
     while booking.wave < policy.waves and now < deadline:
         booking.wave += 1
         chosen = _best_candidates(booking, now, policy)
-        if chosen:
-            expires = offer_expiry(
-                asap=_is_asap(booking), now=now, deadline=deadline,
-                waves_left=policy.waves - booking.wave + 1, policy=policy,
-            )  # fmt: skip
-            _send(booking, chosen, now, expires)
+        if not chosen:
+            continue
+        expires = offer_expiry(
+            asap=_is_asap(booking), now=now, deadline=deadline,
+            waves_left=policy.waves - booking.wave + 1, policy=policy,
+        )  # fmt: skip
+        sent = _send(booking, chosen, now, expires)
+        if sent:
             booking.next_wave_at = expires
             booking.save(update_fields=["wave", "next_wave_at"])
-            return len(chosen)
+            return sent
     _give_up(booking, now)
     return 0
+
+
+def _due(booking: Booking, now: datetime) -> bool:
+    """The next step is due at its time, or as soon as the wave has nobody left to answer
+    (declined, or withdrawn because the helper took another job or was paused)."""
+    if booking.next_wave_at is None:
+        return False
+    if booking.next_wave_at <= now:
+        return True
+    return booking.wave > 0 and not booking.offers.open(now).exists()
 
 
 def _is_asap(booking: Booking) -> bool:
@@ -146,12 +159,16 @@ def booking_visit_window(
 
 
 def booking_search(
-    booking: Booking, now: datetime, *, extra_km: int, include_asked: bool = False
-) -> Search:
-    """A candidate search for the booking taken now (its visit window from now)."""
-    start, end = booking_visit_window(booking, now)
+    booking: Booking, now: datetime, *, extra_km: int, include_asked: bool = False,
+    only_helper: int | None = None,
+) -> Search:  # fmt: skip
+    """A candidate search for the booking, run now."""
+    start, end = search_window(
+        asap=_is_asap(booking), starts_at=booking.starts_at, ends_at=booking.ends_at,
+        duration=timedelta(minutes=booking.service.duration_minutes), now=now,
+    )  # fmt: skip
     return Search(booking=booking, start=start, end=end, extra_km=extra_km, now=now,
-                  include_asked=include_asked)  # fmt: skip
+                  include_asked=include_asked, only_helper=only_helper)  # fmt: skip
 
 
 def _best_candidates(booking: Booking, now: datetime, policy: WavePolicy) -> list[Scored]:
@@ -159,9 +176,36 @@ def _best_candidates(booking: Booking, now: datetime, policy: WavePolicy) -> lis
     return best_candidates(search, k=policy.size)
 
 
-def _send(booking: Booking, chosen: list[Scored], now: datetime, expires: datetime) -> None:
-    """Offer the booking to the chosen helpers and tell each of them. A helper asked in an
-    earlier search of this booking keeps their row (one per booking and helper)."""
+def _still_free_to_ask(helper_ids: list[int]) -> set[int]:
+    """Of these helpers, the ones still approved with an active account, read again now. On
+    PostgreSQL with a share lock that skips rows being changed this instant: a helper being
+    suspended right now is not asked, and a suspension that starts after this waits for the
+    offers to commit, then withdraws them. (Skipping, not waiting, keeps the lock order.)"""
+    if connection.vendor != "postgresql":
+        return set(
+            HelperProfile.objects.approved()
+            .filter(pk__in=helper_ids, user__is_active=True)
+            .values_list("pk", flat=True)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT h.id FROM helpers_helperprofile h
+               JOIN customers_user u ON u.id = h.user_id
+               WHERE h.id = ANY(%s) AND h.status = 'approved' AND u.is_active
+               FOR SHARE OF h SKIP LOCKED""",
+            [helper_ids],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _send(booking: Booking, chosen: list[Scored], now: datetime, expires: datetime) -> int:
+    """Offer the booking to the chosen helpers and tell each of them; returns how many were
+    asked. A helper asked in an earlier search of this booking keeps their row (one per
+    booking and helper)."""
+    askable = _still_free_to_ask([s.facts.helper_id for s in chosen])
+    chosen = [s for s in chosen if s.facts.helper_id in askable]
+    if not chosen:
+        return 0
     prior_mean = platform_rating_mean()
     language = booking.customer.preferred_language
     offers = [
@@ -192,37 +236,44 @@ def _send(booking: Booking, chosen: list[Scored], now: datetime, expires: dateti
             kind=Notification.Kind.OFFER_NEW,
             context=offer_context(offer),
         )
+    return len(offers)
 
 
 def _ask_first(booking: Booking, helper: HelperProfile, now: datetime) -> None:
     """A wave of one: the helper who had confirmed the old time, if they are free for the
     new one (matching's other rules apply to them too)."""
     policy = WavePolicy.from_settings()
-    search = booking_search(booking, now, extra_km=0, include_asked=True)
-    found = [facts for facts in candidates(search) if facts.helper_id == helper.pk]
+    search = booking_search(booking, now, extra_km=0, include_asked=True, only_helper=helper.pk)
     chosen = best(
-        found, k=1, customer_language=booking.customer.preferred_language,
+        candidates(search), k=1, customer_language=booking.customer.preferred_language,
         prior_mean=platform_rating_mean(), policy=ScoringPolicy.from_settings(),
     )  # fmt: skip
-    if not chosen:
-        return
     deadline = _deadline(booking, policy)
-    if now >= deadline:
+    if not chosen or now >= deadline:
         return
-    booking.wave = 1
     expires = offer_expiry(asap=False, now=now, deadline=deadline, waves_left=policy.waves,
                            policy=policy)  # fmt: skip
-    _send(booking, chosen, now, expires)
-    booking.next_wave_at = expires
-    booking.save(update_fields=["wave", "next_wave_at"])
+    booking.wave = 1
+    if _send(booking, chosen, now, expires):
+        booking.next_wave_at = expires
+        booking.save(update_fields=["wave", "next_wave_at"])
+    else:
+        booking.wave = 0
 
 
 def _give_up(booking: Booking, now: datetime) -> None:
     """No helper: the booking is unfulfilled; the customer learns what they can do, and staff
     are alerted so they can still arrange someone."""
+    waves_sent = (
+        booking.offers.filter(sent_at__gte=booking.searching_at or booking.created_at)
+        .values("wave")
+        .distinct()
+        .count()
+    )
+    Booking.objects.filter(pk=booking.pk).update(wave=booking.wave)
     booking_transition(
         booking=booking, to=Status.UNFULFILLED, actor=None, role=BookingEvent.Role.SYSTEM,
-        data={"waves": booking.wave}, now=now,
+        data={"waves": waves_sent}, now=now,
     )  # fmt: skip
     notify_booking(booking, Notification.Kind.BOOKING_UNFULFILLED, recipients=[booking.customer])
     context = {
@@ -233,7 +284,7 @@ def _give_up(booking: Booking, now: datetime) -> None:
         "timing": booking.timing,
         "postcode": booking.postcode,
         "city": booking.city,
-        "waves": booking.wave,
+        "waves": waves_sent,
         "url": reverse("admin:bookings_booking_change", args=[booking.pk]),
     }
     for staff in get_user_model().objects.filter(is_staff=True, is_active=True):

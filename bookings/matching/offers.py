@@ -1,5 +1,6 @@
 """Writes on offers that several booking changes need: lock, withdraw, expire, and the
-helper's acceptance rate. Offers are always written under their booking's row lock.
+helper's acceptance rate. Offers are written under their booking's row lock, or their
+helper's (the helper took another job, or can no longer take any).
 
 Lock order, everywhere: the helper's row, then the booking's row, then offer rows in id order
 (``lock``). Two transactions that follow it never wait on each other in a circle. Rows are
@@ -8,6 +9,7 @@ would also block the foreign-key checks of other transactions (a notification to
 checks the helper's user row) and close a circle after all.
 """
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +27,7 @@ from helpers.signals import helpers_changed
 from notifications.models import Notification
 from notifications.services import notify
 
+logger = logging.getLogger(__name__)
 Status = Offer.Status
 Withdrawn = Offer.Withdrawn
 
@@ -65,12 +68,19 @@ def offer_context(offer: Offer, **extra: Any) -> dict[str, Any]:
     }
 
 
+# Withdrawals because of the helper, not the booking: the booking's wave may be left with
+# nobody to answer, and its search moves on (once this commits).
+FOR_THE_HELPER = frozenset({Withdrawn.OVERLAP, Withdrawn.PAUSED})
+
+
 def offers_withdraw(*, offers: QuerySet[Offer], reason: str) -> list[Offer]:
     """Withdraw the pending ones of ``offers`` and tell their helpers why (in the caller's
     transaction, so the notifications go out only if the change commits)."""
     pending = lock(offers.filter(status=Status.PENDING))
     if not pending:
         return []
+    if reason in FOR_THE_HELPER:
+        _advance_on_commit({offer.booking_id for offer in pending})
     Offer.objects.filter(pk__in=[offer.pk for offer in pending]).update(
         status=Status.WITHDRAWN, withdrawn_reason=reason
     )
@@ -83,6 +93,19 @@ def offers_withdraw(*, offers: QuerySet[Offer], reason: str) -> list[Offer]:
                 context=offer_context(offer, reason=reason),
             )
     return pending
+
+
+def _advance_on_commit(booking_ids: set[int]) -> None:
+    def enqueue() -> None:
+        from bookings.tasks import advance_search
+
+        for booking_id in sorted(booking_ids):
+            try:
+                advance_search.delay(booking_id)
+            except Exception:  # the wave's expiry moves it on anyway
+                logger.exception("Could not enqueue matching for booking %s", booking_id)
+
+    transaction.on_commit(enqueue)
 
 
 def offers_expire(*, booking: Booking, now: datetime) -> list[Offer]:

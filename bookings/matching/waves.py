@@ -78,9 +78,21 @@ def visit_window(
     *, asap: bool, starts_at: datetime, ends_at: datetime, duration: timedelta, now: datetime,
     policy: WavePolicy,
 ) -> tuple[datetime, datetime]:  # fmt: skip
-    """The time a helper must have free: a chosen visit's own time; for "as soon as
-    possible", from now until they could have arrived and finished."""
+    """The time a helper who takes the visit now keeps for it: a chosen visit's own time; for
+    "as soon as possible", from now until they could have arrived and finished."""
     if asap:
         now = now.astimezone(UTC)
         return now, now + policy.asap_arrival + duration
+    return starts_at, ends_at
+
+
+def search_window(
+    *, asap: bool, starts_at: datetime, ends_at: datetime, duration: timedelta, now: datetime
+) -> tuple[datetime, datetime]:
+    """The time a helper must be free to be asked: a chosen visit's own time; for "as soon as
+    possible", the visit from now (a helper free now can set off now; the way there is theirs
+    to judge, and accepting keeps the arrival time free for it)."""
+    if asap:
+        now = now.astimezone(UTC)
+        return now, now + duration
     return starts_at, ends_at

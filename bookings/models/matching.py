@@ -157,6 +157,12 @@ class HelperSlot(models.Model):
                 name="slot_search",
             ),
         ]
+        constraints = [
+            # Windows of a day never overlap, so a helper has one slot per skill and start.
+            models.UniqueConstraint(
+                fields=["helper", "category", "weekday", "starts"], name="slot_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.helper_id}: {self.category_id} on {self.weekday}"

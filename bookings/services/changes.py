@@ -213,7 +213,8 @@ def booking_reschedule(
 def bookings_release_helper(*, helper: HelperProfile, actor: Any, reason: str) -> list[Booking]:
     """Staff take a helper off their confirmed and en-route visits (the helper was suspended):
     each goes back to looking for a helper at the same time, and its customer is told.
-    Visits already in progress are left to staff. The helper's open offers are withdrawn."""
+    Visits already in progress are left to staff. (Their open offers are withdrawn when their
+    status changes: bookings.matching.receivers.)"""
     released = []
     upcoming = (
         Booking.objects.select_for_update(of=("self",), no_key=True)
@@ -230,6 +231,4 @@ def bookings_release_helper(*, helper: HelperProfile, actor: Any, reason: str) -
             booking, Notification.Kind.BOOKING_HELPER_CHANGED, recipients=[booking.customer]
         )
         released.append(booking)
-    # After the bookings: offer rows are locked last (bookings.matching.offers).
-    offers_withdraw(offers=Offer.objects.filter(helper=helper), reason=Offer.Withdrawn.PAUSED)
     return released

@@ -165,12 +165,15 @@ def test_other_jobs_at_that_time(
     assert (helper.pk in found(booking)) is expected
 
 
-@pytest.mark.parametrize(("maximum", "expected"), [(2, True), (1, False)])
+@pytest.mark.parametrize(("maximum", "expected"), [(3, True), (2, False), (1, False)])
 def test_the_daily_maximum(booking, make_helper, maximum: int, expected: bool) -> None:
+    """Jobs that day count, the ones already done too; a cancelled one does not."""
     helper = make_helper(max_jobs_per_day=maximum)
     earlier = booking.starts_at - timedelta(hours=2)
     BookingFactory(status="confirmed", helper=helper, starts_at=earlier,
                    ends_at=earlier + timedelta(hours=1))  # fmt: skip
+    BookingFactory(status="completed", helper=helper, starts_at=earlier - timedelta(hours=2),
+                   ends_at=earlier - timedelta(hours=1))  # fmt: skip
     BookingFactory(status="cancelled", helper=helper, starts_at=earlier - timedelta(hours=1))
     assert (helper.pk in found(booking)) is expected
 

@@ -356,3 +356,52 @@ def test_the_withdrawn_offer_names_the_old_time(booking, make_helper) -> None:
                        starts_at=old + timedelta(days=1))  # fmt: skip
     withdrawn = Notification.objects.get(kind=Kind.OFFER_WITHDRAWN)
     assert datetime.fromisoformat(withdrawn.context["starts_at"]) == old
+
+
+def test_asap_in_the_evening_asks_helpers_free_for_the_visit_now(service, make_helper) -> None:
+    """At 19:30 a helper whose times end at 21:00 can still do an hour's visit."""
+    helper = make_helper()
+    evening = datetime.combine(timezone.localdate() + timedelta(days=1), time(19, 30),
+                               tzinfo=ZURICH)  # fmt: skip
+    booking = BookingFactory(service=service, timing="asap", starts_at=evening,
+                             ends_at=evening + timedelta(hours=1), searching_at=evening,
+                             created_at=evening, next_wave_at=evening)  # fmt: skip
+    assert advance(booking, evening) == 1
+    assert offered(booking) == {helper.pk}
+
+
+def test_a_wave_emptied_by_another_booking_moves_on_at_once(
+    service, make_helper, settings, django_capture_on_commit_callbacks: Callable
+) -> None:
+    """A helper takes another job at the same time: their offer here is withdrawn, and the
+    wave, with nobody left to answer, goes on to the next helper without waiting an hour."""
+    from bookings.matching.responses import offer_accept
+
+    settings.MATCHING_WAVE_SIZE = 1
+    busy, next_one = make_helper(1), make_helper(2)
+    here, there = BookingFactory(service=service), BookingFactory(service=service)
+    now = timezone.now()
+    advance(here, now)
+    Offer.objects.create(booking=there, helper=busy, wave=1, score=1, sent_at=now,
+                         expires_at=now + timedelta(hours=1))  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        offer_accept(offer=Offer.objects.get(booking=there), user=busy.user)
+    assert Offer.objects.get(booking=here, helper=busy).withdrawn_reason == "overlap"
+    assert offered(here, status=O.PENDING) == {next_one.pk}
+
+
+def test_a_closed_helper_account_withdraws_its_offers(booking, make_helper) -> None:
+    from customers.privacy import customer_delete
+
+    helper = make_helper()
+    advance(booking)
+    customer_delete(user=helper.user)
+    assert Offer.objects.get(helper=helper).withdrawn_reason == Offer.Withdrawn.PAUSED
+
+
+def test_a_deactivated_account_gets_no_offers(booking, make_helper) -> None:
+    helper, other = make_helper(1), make_helper(2)
+    helper.user.is_active = False
+    helper.user.save()
+    advance(booking)
+    assert offered(booking) == {other.pk}

@@ -1,6 +1,8 @@
 """First accept wins, under real concurrency: threads with their own connections to PostgreSQL,
 released at the same moment."""
 
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
@@ -80,7 +82,8 @@ def test_one_helper_accepts_ten_jobs_at_the_same_time(postgres, service, make_he
 
     assert results == {"won": 1, "refused:overlap": 9}, results
     assert Booking.objects.filter(helper=helper, status=S.CONFIRMED).count() == 1
-    assert Booking.objects.filter(pk__in=[b.pk for b in bookings], status=S.SEARCHING).count() == 9
+    # The other nine lost their only helper; their search moved on (to nobody, here).
+    assert Booking.objects.filter(pk__in=[b.pk for b in bookings], helper=None).count() == 9
 
 
 def test_helpers_and_bookings_crossing_never_deadlock(postgres, service, make_helper) -> None:
@@ -137,3 +140,55 @@ def test_accept_and_decline_and_sweep_at_once(postgres, booking, make_helper) ->
     assert results[1][1] in ("declined", "refused:taken")
     booking.refresh_from_db()
     assert (booking.status, booking.helper) == (S.CONFIRMED, first)
+
+
+def test_two_slot_rebuilds_of_one_helper_at_once_leave_one_set(postgres, make_helper) -> None:
+    from django.db import transaction
+
+    from bookings.matching.slots import slots_refresh
+    from bookings.models import HelperSlot
+
+    helper = make_helper()
+    before = HelperSlot.objects.filter(helper=helper).count()
+
+    def rebuild() -> None:
+        with transaction.atomic():
+            slots_refresh([helper.pk])
+            time.sleep(0.3)  # stay in the transaction while the other one starts
+
+    results = run_at_once(rebuild, rebuild)
+    assert [outcome for outcome, _ in results] == ["ok", "ok"], results
+    assert HelperSlot.objects.filter(helper=helper).count() == before == 7
+
+
+def test_a_helper_suspended_while_a_wave_is_chosen_keeps_no_offer(
+    postgres, booking, make_helper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bookings.matching import dispatch
+    from helpers.models import HelperProfile
+    from helpers.services import helper_decide
+    from tests.factories import UserFactory
+
+    helper = make_helper()
+    staff = UserFactory(is_staff=True)
+    chosen, suspended = threading.Event(), threading.Event()
+    real = dispatch.best_candidates
+
+    def slow(search: Any, k: int) -> Any:  # the suspension lands between choosing and sending
+        result = real(search, k=k)
+        chosen.set()
+        suspended.wait(5)
+        return result
+
+    monkeypatch.setattr(dispatch, "best_candidates", slow)
+
+    def suspend() -> None:
+        chosen.wait(5)
+        helper_decide(profile=HelperProfile.objects.get(pk=helper.pk), to="suspended",
+                      actor=staff, reason="Beschwerde")  # fmt: skip
+        suspended.set()
+
+    results = run_at_once(lambda: matching_advance(booking_id=booking.pk), suspend)
+    assert [outcome for outcome, _ in results] == ["ok", "ok"], results
+    assert not Offer.objects.filter(helper=helper, status=Offer.Status.PENDING).exists()
+    assert not Notification.objects.filter(kind=Notification.Kind.OFFER_NEW).exists()

@@ -178,6 +178,17 @@ def test_no_second_job_at_the_same_time(service, make_helper) -> None:
     assert snapshot(second) == before
 
 
+def test_a_visit_done_earlier_that_day_counts_towards_the_maximum(service, make_helper) -> None:
+    helper = make_helper(max_jobs_per_day=1)
+    booking = BookingFactory(service=service)
+    matching_advance(booking_id=booking.pk)
+    BookingFactory(service=service, status="completed", helper=helper,
+                   starts_at=booking.starts_at - timedelta(hours=3))  # fmt: skip
+    with pytest.raises(BookingError) as refused:
+        offer_accept(offer=offer_of(helper), user=helper.user)
+    assert refused.value.code == "daily_max"
+
+
 def test_the_daily_maximum_is_kept_on_accept(service, make_helper) -> None:
     helper = make_helper(max_jobs_per_day=1)
     first = BookingFactory(service=service)
@@ -285,3 +296,19 @@ def test_only_staff_assign(booking, make_helper) -> None:
     with pytest.raises(BookingError) as refused:
         booking_assign(booking=booking, helper=make_helper(), actor=booking.customer)
     assert refused.value.code == "forbidden"
+
+
+def test_a_late_job_email_shows_no_address_to_a_helper_who_no_longer_has_the_job(
+    booking, wave, django_capture_on_commit_callbacks: Callable
+) -> None:
+    """The "job is yours" e-mail is rendered when it is sent: if the visit went to someone
+    else meanwhile (the helper was released, say), it says so instead of the address."""
+    from notifications.services import render_notification_email
+
+    helper = wave[0]
+    offer_accept(offer=offer_of(helper), user=helper.user)
+    job = Notification.objects.get(kind=Kind.JOB_CONFIRMED)
+    Booking.objects.filter(pk=booking.pk).update(status=S.SEARCHING, helper=None)
+    message = render_notification_email(job)
+    assert booking.street not in message.body and booking.phone not in message.body
+    assert "Dieser Besuch hat sich inzwischen geändert." in message.body  # in their language
