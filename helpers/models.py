@@ -19,6 +19,11 @@ class HelperProfileQuerySet(models.QuerySet["HelperProfile"]):
     def approved(self) -> "HelperProfileQuerySet":
         return self.filter(status=HelperProfile.Status.APPROVED)
 
+    def locked(self) -> "HelperProfileQuerySet":
+        """Lock the rows for a change: FOR NO KEY UPDATE of this table only, so foreign-key
+        checks of other transactions are not blocked."""
+        return self.select_for_update(of=("self",), no_key=True)
+
 
 class HelperProfile(models.Model):
     """A person who helps: a skilled neighbour (Friend) or a company (Pro).

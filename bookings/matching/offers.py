@@ -16,11 +16,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Booking, Offer
+from bookings.models.matching import OfferQuerySet
 from bookings.notices import service_names
 from helpers.models import HelperProfile
 from helpers.signals import helpers_changed
@@ -37,13 +38,9 @@ TOLD_WHEN_WITHDRAWN = frozenset(
 )
 
 
-def lock(offers: QuerySet[Offer]) -> list[Offer]:
+def lock(offers: OfferQuerySet) -> list[Offer]:
     """Lock these offers' rows in id order and return them (with what notifications need)."""
-    return list(
-        offers.select_for_update(of=("self",), no_key=True)
-        .select_related("booking__service", "helper__user")
-        .order_by("pk")
-    )
+    return list(offers.locked().select_related("booking__service", "helper__user").order_by("pk"))
 
 
 def offer_context(offer: Offer, **extra: Any) -> dict[str, Any]:
@@ -73,7 +70,7 @@ def offer_context(offer: Offer, **extra: Any) -> dict[str, Any]:
 FOR_THE_HELPER = frozenset({Withdrawn.OVERLAP, Withdrawn.PAUSED})
 
 
-def offers_withdraw(*, offers: QuerySet[Offer], reason: str) -> list[Offer]:
+def offers_withdraw(*, offers: OfferQuerySet, reason: str) -> list[Offer]:
     """Withdraw the pending ones of ``offers`` and tell their helpers why (in the caller's
     transaction, so the notifications go out only if the change commits)."""
     pending = lock(offers.filter(status=Status.PENDING))

@@ -74,24 +74,16 @@ def _refusal(offer: Offer, booking: Booking, helper: HelperProfile, now: datetim
 
 
 def _lock_helper(pk: int) -> HelperProfile:
-    return (
-        HelperProfile.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("user")
-        .get(pk=pk)
-    )
+    return HelperProfile.objects.locked().select_related("user").get(pk=pk)
 
 
 def _lock_booking(pk: int) -> Booking:
-    return (
-        Booking.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("service", "customer")
-        .get(pk=pk)
-    )
+    return Booking.objects.locked().select_related("service", "customer").get(pk=pk)
 
 
 def _locked(offer: Offer) -> tuple[HelperProfile, Booking, Offer]:
     helper, booking = _lock_helper(offer.helper_id), _lock_booking(offer.booking_id)
-    return helper, booking, Offer.objects.select_for_update(no_key=True).get(pk=offer.pk)
+    return helper, booking, Offer.objects.locked().get(pk=offer.pk)
 
 
 @transaction.atomic
@@ -174,12 +166,8 @@ def offer_decline(
     """The helper says no (optionally why). When nobody of the wave is left to answer, the
     next wave goes out right away instead of waiting for the offers to expire."""
     now = now or timezone.now()
-    booking = Booking.objects.select_for_update(of=("self",), no_key=True).get(pk=offer.booking_id)
-    offer = (
-        Offer.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("helper")
-        .get(pk=offer.pk)
-    )
+    booking = Booking.objects.locked().get(pk=offer.booking_id)
+    offer = Offer.objects.locked().select_related("helper").get(pk=offer.pk)
     if offer.helper.user_id != getattr(user, "pk", None):
         raise BookingError(_("You may not answer this offer."), code="forbidden")
     if offer.status == Offer.Status.DECLINED:
@@ -205,7 +193,7 @@ def booking_search_again(*, booking: Booking, actor: Any, now: datetime | None =
     now = now or timezone.now()
     if actor is None or not actor.is_staff:
         raise BookingError(_("Only staff can start a new search."), code="forbidden")
-    booking = Booking.objects.select_for_update(of=("self",), no_key=True).get(pk=booking.pk)
+    booking = Booking.objects.locked().get(pk=booking.pk)
     note = str(_("Our team started a new search."))
     if booking.status == Status.UNFULFILLED:
         booking_transition(booking=booking, to=Status.SEARCHING, actor=actor, role=Role.STAFF,

@@ -40,6 +40,11 @@ class BookingQuerySet(models.QuerySet["Booking"]):
     def closed(self) -> "BookingQuerySet":
         return self.filter(status__in=Booking.FINAL_STATUSES)
 
+    def locked(self) -> "BookingQuerySet":
+        """Lock the rows for a change: FOR NO KEY UPDATE of this table only, so foreign-key
+        checks of other transactions are not blocked (bookings.matching.offers: lock order)."""
+        return self.select_for_update(of=("self",), no_key=True)
+
 
 class Booking(models.Model):
     class Status(models.TextChoices):

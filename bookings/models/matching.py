@@ -20,6 +20,10 @@ class OfferQuerySet(models.QuerySet["Offer"]):
             return self.none()
         return self.filter(helper__user=user)
 
+    def locked(self) -> "OfferQuerySet":
+        """Lock the rows for a change (see BookingQuerySet.locked)."""
+        return self.select_for_update(of=("self",), no_key=True)
+
     def open(self, now: datetime) -> "OfferQuerySet":
         """Pending and not yet expired (the sweep marks expired ones a little later)."""
         return self.filter(status=Offer.Status.PENDING, expires_at__gt=now)

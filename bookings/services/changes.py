@@ -78,11 +78,7 @@ class CancelResult:
 
 def _locked(booking: Booking) -> Booking:
     # Lock the booking row only: PostgreSQL cannot lock the nullable side of the helper join.
-    return (
-        Booking.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("service", "helper__user")
-        .get(pk=booking.pk)
-    )
+    return Booking.objects.locked().select_related("service", "helper__user").get(pk=booking.pk)
 
 
 def _people_to_tell(booking: Booking, helper: Any) -> list[Any]:
@@ -217,7 +213,7 @@ def bookings_release_helper(*, helper: HelperProfile, actor: Any, reason: str) -
     status changes: bookings.matching.receivers.)"""
     released = []
     upcoming = (
-        Booking.objects.select_for_update(of=("self",), no_key=True)
+        Booking.objects.locked()
         .select_related("service")
         .filter(helper=helper, status__in=(Status.CONFIRMED, Status.EN_ROUTE))
     )
