@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings.matching.dispatch import matching_advance
 from bookings.matching.responses import booking_assign, offer_accept, offer_decline
@@ -24,6 +24,13 @@ pytestmark = pytest.mark.django_db
 S = Booking.Status
 O = Offer.Status  # noqa: E741
 Kind = Notification.Kind
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Any:
+    """Refusals are read as the source text, whatever language an earlier test left on."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
