@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
 
 from bookings.matching.offers import offers_withdraw
@@ -15,6 +16,7 @@ from helpers.models import HelperProfile
 from helpers.signals import helpers_changed
 
 
+@transaction.atomic  # also when the change that signalled ran without one (autocommit)
 def helpers_followed(helper_ids: Iterable[int]) -> None:
     ids = sorted(set(helper_ids))
     slots_refresh(ids)

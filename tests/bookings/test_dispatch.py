@@ -405,3 +405,13 @@ def test_a_deactivated_account_gets_no_offers(booking, make_helper) -> None:
     helper.user.save()
     advance(booking)
     assert offered(booking) == {other.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_helper_saved_without_a_transaction_is_followed_too(booking, make_helper) -> None:
+    """Signals also come from plain saves in autocommit (a script, the shell)."""
+    helper = make_helper()
+    advance(booking)
+    helper.status = "suspended"
+    helper.save()  # no transaction around it
+    assert Offer.objects.get(helper=helper).withdrawn_reason == Offer.Withdrawn.PAUSED
