@@ -39,8 +39,9 @@ def service(db: None) -> Any:
 
 @pytest.fixture
 def booking(service: Any) -> Any:
-    """A searching Friend visit in Zürich, three days ahead 10:00–11:00."""
-    return BookingFactory(service=service)
+    """A searching Friend visit in Zürich, three days ahead 10:00–11:00, for a customer whose
+    surname appears nowhere else on a page (privacy tests look for it)."""
+    return BookingFactory(service=service, customer__last_name="Quellenbrunner")
 
 
 @pytest.fixture
