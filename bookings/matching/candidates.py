@@ -6,9 +6,16 @@ class in that class's box around the visit (a helper who goes 10 km is looked fo
 box: the widest radius anyone chose no longer sets the box for everyone), then the exact
 distance within their own radius plus the wave's extra km; not away that day, not busy then,
 under their daily maximum (the rules of ``helpers_available``); not asked yet in this search;
-not the customer; a Pro for a Pro booking. The database computes each candidate's score with
-the formula of ``scoring.score`` (a test keeps the two equal) and returns the best few; Python
-scores those again with the pure function, which has the last word and explains itself.
+not the customer; a Pro for a Pro booking.
+
+Only the slot scan is proportional to the helpers in the area; everything that looks at a
+helper's jobs and time off is an index probe for the few rows it is asked about. The database
+ranks the helpers in reach by the score they would have without jobs taken recently (an upper
+bound: the fairness part is never more than its weight), then walks down that ranking, checks
+each helper's availability and counts their recent jobs, and stops after the rows it was asked
+for. Python scores those with the pure function (``scoring.score``, which has the last word and
+explains itself; a test keeps the SQL formula equal to it) and asks once more, for every helper
+whose bound reaches the k-th score, when the ranking could still change below the last row.
 A Python loop over the helpers in the area is never needed.
 """
 
@@ -36,10 +43,12 @@ RATING_MEAN_CACHE_KEY = "matching:rating-mean"
 RATING_MEAN_SECONDS = 600
 # Statuses of a booking that a helper took on (for "jobs taken recently").
 TAKEN = ("confirmed", "en_route", "in_progress", "completed")
-# The database returns a few more rows than wanted; the exact score picks among them (SQL and
-# Python may round the same formula a hair apart).
+# The database returns a few more rows than wanted, in the order of their upper bound; the
+# exact score picks among them.
 ROWS_PER_WANTED = 4
 MIN_ROWS = 20
+# SQL and Python may round the same formula a hair apart.
+SCORE_EPSILON = 1e-6
 
 
 @dataclass(frozen=True)
@@ -56,22 +65,37 @@ class Search:
     only_helper: int | None = None  # is this one helper a candidate?
 
 
-def candidates(search: Search, *, limit: int | None = None) -> list[HelperFacts]:
-    """The helpers who may be offered the booking, best first (all without ``limit``)."""
-    return [_facts(row) for row in _query(search, limit)]
+def candidates(search: Search) -> list[HelperFacts]:
+    """Every helper who may be offered the booking, best first."""
+    return [_facts(row) for row in _query(search, _customer_helper(search.booking))]
 
 
 def best_candidates(search: Search, *, k: int) -> list[Scored]:
     """The ``k`` best helpers for the booking, best first."""
-    found = candidates(search, limit=max(ROWS_PER_WANTED * k, MIN_ROWS))
-    return best(
-        found, k=k, customer_language=search.booking.customer.preferred_language,
-        prior_mean=platform_rating_mean(), policy=ScoringPolicy.from_settings(),
-    )  # fmt: skip
+    wanted, customer_helper = max(ROWS_PER_WANTED * k, MIN_ROWS), _customer_helper(search.booking)
+    rows = _query(search, customer_helper, limit=wanted)
+
+    def ranked(rows: list[tuple[Any, ...]]) -> list[Scored]:
+        return best(
+            [_facts(row) for row in rows], k=k,
+            customer_language=search.booking.customer.preferred_language,
+            prior_mean=platform_rating_mean(), policy=ScoringPolicy.from_settings(),
+        )  # fmt: skip
+
+    chosen = ranked(rows)
+    if len(rows) < wanted or len(chosen) < k:
+        return chosen  # that was everyone
+    kth, lowest_bound = chosen[-1].total, min(row[BOUND] for row in rows)
+    if kth > lowest_bound + SCORE_EPSILON:
+        return chosen  # nobody further down the ranking can reach the k-th score
+    return ranked(_query(search, customer_helper, floor=kth - SCORE_EPSILON))
+
+
+BOUND = -2  # the row's column with the upper bound of its score (the score is the last)
 
 
 def _facts(row: tuple[Any, ...]) -> HelperFacts:
-    helper_id, distance, radius, average, count, acceptance, languages, jobs, recent, _ = row
+    helper_id, distance, radius, average, count, acceptance, languages, jobs, recent, *_ = row
     return HelperFacts(
         helper_id=helper_id, distance_km=float(distance), radius_km=radius,
         rating_average=float(average), rating_count=count, category_jobs=jobs,
@@ -80,27 +104,40 @@ def _facts(row: tuple[Any, ...]) -> HelperFacts:
     )  # fmt: skip
 
 
-def _query(search: Search, limit: int | None) -> list[tuple[Any, ...]]:
+def _customer_helper(booking: Booking) -> int | None:
+    """The customer's own helper profile, if they have one (never offered their booking)."""
+    helper = HelperProfile.objects.filter(user_id=booking.customer_id).values_list("pk", flat=True)
+    return helper.first()
+
+
+def _query(
+    search: Search,
+    customer_helper: int | None,
+    *,
+    limit: int | None = None,
+    floor: float | None = None,
+) -> list[tuple[Any, ...]]:
+    """The candidates as rows, best first: all of them, the first ``limit`` in the order of
+    their upper bound, or those whose bound reaches ``floor``."""
     tz = ZoneInfo(settings.TIME_ZONE)
     if search.end <= search.start or (
         search.start.astimezone(tz).date() != search.end.astimezone(tz).date()
     ):
         return []  # visits never run across midnight
     booking = search.booking
-    customer_helper = (
-        HelperProfile.objects.filter(user_id=booking.customer_id).values_list("pk", flat=True)
-    ).first()
     sql = _sql(
         connection.vendor, pro=booking.tier == Booking.Tier.PRO,
         skip_asked=not search.include_asked, skip_helper=customer_helper is not None,
-        limited=limit is not None, one=search.only_helper is not None,
+        limited=limit is not None, floored=floor is not None, one=search.only_helper is not None,
     )  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(sql, _params(search, customer_helper, limit))
+        cursor.execute(sql, _params(search, customer_helper, limit, floor))
         return cursor.fetchall()
 
 
-def _params(search: Search, customer_helper: int | None, limit: int | None) -> dict[str, Any]:
+def _params(
+    search: Search, customer_helper: int | None, limit: int | None, floor: float | None
+) -> dict[str, Any]:
     booking, ops = search.booking, connection.ops
     tz = ZoneInfo(settings.TIME_ZONE)
     local_start, local_end = search.start.astimezone(tz), search.end.astimezone(tz)
@@ -126,6 +163,7 @@ def _params(search: Search, customer_helper: int | None, limit: int | None) -> d
         "customer_helper": customer_helper,
         "only_helper": search.only_helper,
         "limit": limit,
+        "floor": floor,
         "w_distance": weights.get("distance", 0), "half_km": policy.distance_half_km,
         "w_rating": weights.get("rating", 0), "prior_weight": policy.rating_prior_weight,
         "prior_mean": platform_rating_mean(),
@@ -136,6 +174,7 @@ def _params(search: Search, customer_helper: int | None, limit: int | None) -> d
         "w_experience": weights.get("experience", 0),
         "experience_jobs": policy.experience_jobs,
         "w_fairness": weights.get("fairness", 0),
+        "fairness_bound": max(0, weights.get("fairness", 0)),
         "fairness_jobs": policy.fairness_jobs,
         "recent_since": ops.adapt_datetimefield_value(
             search.now - timedelta(days=settings.MATCHING_FAIRNESS_DAYS)
@@ -150,12 +189,15 @@ def _params(search: Search, customer_helper: int | None, limit: int | None) -> d
 
 @functools.cache
 def _sql(
-    vendor: str, *, pro: bool, skip_asked: bool, skip_helper: bool, limited: bool, one: bool
-) -> str:
+    vendor: str, *, pro: bool, skip_asked: bool, skip_helper: bool, limited: bool,
+    floored: bool, one: bool,
+) -> str:  # fmt: skip
     """The query for a database and a kind of search. Only structure is formatted in; every
     value is a parameter."""
     least, greatest = ("MIN", "MAX") if vendor == "sqlite" else ("LEAST", "GREATEST")
     real = "REAL" if vendor == "sqlite" else "DOUBLE PRECISION"
+    # A fence: the walk below must not be pushed into the ranking (it would probe every row).
+    fence = "LIMIT -1 OFFSET 0" if vendor == "sqlite" else "OFFSET 0"
     busy = ", ".join(f"'{status}'" for status in BUSY_STATUSES)
     that_day = ", ".join(f"'{status}'" for status in DAY_STATUSES)
     taken = ", ".join(f"'{status}'" for status in TAKEN)
@@ -181,49 +223,58 @@ def _sql(
     def clamp(value: str) -> str:
         return f"{greatest}(0, {least}(1, {value}))"
 
-    # scoring.score, part by part (a test keeps the two equal).
-    score = f"""%(w_distance)s / (1 + distance_km / %(half_km)s)
+    # scoring.score, part by part (a test keeps the two equal); the bound counts the fairness
+    # part at its most.
+    bound = f"""%(w_distance)s / (1 + distance_km / %(half_km)s)
         + %(w_rating)s * {clamp(f"(({rating}) - 1) / 4")}
         + %(w_experience)s * {clamp(f"CAST(category_jobs AS {real}) / %(experience_jobs)s")}
         + %(w_acceptance)s * {clamp("COALESCE(acceptance_rate, %(unknown_acceptance)s)")}
         + CASE WHEN languages LIKE %(language)s THEN %(w_language)s ELSE 0 END
-        + %(w_fairness)s * {clamp(f"1 - CAST(recent_jobs AS {real}) / %(fairness_jobs)s")}"""
-    asked = """AND near.helper_id NOT IN (
+        + %(fairness_bound)s"""
+    fairness = f"%(w_fairness)s * {clamp(f'1 - CAST(recent_jobs AS {real}) / %(fairness_jobs)s')}"
+    asked = """AND ranked.helper_id NOT IN (
                   SELECT helper_id FROM bookings_offer
                   WHERE booking_id = %(booking)s AND sent_at >= %(since)s)"""
+    # Each probe reads one helper's rows through an index on (helper, ...). A job is on the
+    # day (or overlaps the visit) if it ends after its start and starts before its end: only
+    # the helper's coming jobs are read, never their history.
     return f"""
         WITH slot AS MATERIALIZED ({per_class}),
-        near AS (SELECT slot.*, {distance} AS distance_km FROM slot),
-        recent AS (
-            SELECT helper_id, COUNT(*) AS jobs FROM bookings_booking
-            WHERE helper_id IS NOT NULL AND status IN ({taken})
-              AND confirmed_at >= %(recent_since)s
-            GROUP BY helper_id),
-        candidate AS (
-            SELECT near.*, COALESCE(recent.jobs, 0) AS recent_jobs
-            FROM near LEFT JOIN recent ON recent.helper_id = near.helper_id
-            WHERE distance_km <= radius_km + %(extra_km)s
-              AND near.helper_id NOT IN (
-                  SELECT helper_id FROM helpers_timeoff
-                  WHERE first_day <= %(day)s AND last_day >= %(day)s)
-              AND near.helper_id NOT IN (
-                  SELECT helper_id FROM bookings_booking
-                  WHERE helper_id IS NOT NULL AND status IN ({busy})
-                    AND starts_at < %(end)s AND ends_at > %(start)s)
-              AND near.helper_id NOT IN (
-                  SELECT b.helper_id FROM bookings_booking b
-                  JOIN helpers_helperprofile h ON h.id = b.helper_id
-                  WHERE b.status IN ({that_day})
-                    AND b.starts_at < %(day_end)s AND b.ends_at > %(day_start)s
-                  GROUP BY b.helper_id, h.max_jobs_per_day
-                  HAVING COUNT(*) >= h.max_jobs_per_day)
-              {asked if skip_asked else ""}
-              {"AND near.helper_id <> %(customer_helper)s" if skip_helper else ""})
+        near AS MATERIALIZED (SELECT slot.*, {distance} AS distance_km FROM slot)
         SELECT helper_id, distance_km, radius_km, rating_average, rating_count, acceptance_rate,
-               languages, category_jobs, recent_jobs, {score} AS score
-        FROM candidate
-        ORDER BY score DESC, distance_km, helper_id
-        {"LIMIT %(limit)s" if limited else ""}"""  # noqa: S608 (structure only)
+               languages, category_jobs, recent_jobs, bound,
+               bound - %(fairness_bound)s + {fairness} AS score
+        FROM (
+            SELECT ranked.*, (
+                SELECT COUNT(*) FROM bookings_booking b
+                WHERE b.helper_id = ranked.helper_id AND b.confirmed_at >= %(recent_since)s
+                  AND b.status IN ({taken})) AS recent_jobs
+            FROM (
+                SELECT near.*, {bound} AS bound
+                FROM near
+                WHERE distance_km <= radius_km + %(extra_km)s
+                  {f"AND {bound} >= %(floor)s" if floored else ""}
+                ORDER BY bound DESC, distance_km, helper_id {fence}
+            ) ranked
+            WHERE NOT EXISTS (
+                    SELECT 1 FROM helpers_timeoff t
+                    WHERE t.helper_id = ranked.helper_id
+                      AND t.first_day <= %(day)s AND t.last_day >= %(day)s)
+              AND NOT EXISTS (
+                    SELECT 1 FROM bookings_booking b
+                    WHERE b.helper_id = ranked.helper_id AND b.ends_at > %(start)s
+                      AND b.starts_at < %(end)s AND b.status IN ({busy}))
+              AND (SELECT COUNT(*) FROM bookings_booking b
+                   WHERE b.helper_id = ranked.helper_id AND b.ends_at > %(day_start)s
+                     AND b.starts_at < %(day_end)s AND b.status IN ({that_day}))
+                  < (SELECT h.max_jobs_per_day FROM helpers_helperprofile h
+                     WHERE h.id = ranked.helper_id)
+              {asked if skip_asked else ""}
+              {"AND ranked.helper_id <> %(customer_helper)s" if skip_helper else ""}
+            ORDER BY bound DESC, distance_km, helper_id
+            {"LIMIT %(limit)s" if limited else ""}
+        ) candidate
+        ORDER BY score DESC, distance_km, helper_id"""  # noqa: S608 (structure only)
 
 
 def platform_rating_mean() -> float:

@@ -144,9 +144,20 @@ class Booking(models.Model):
             models.Index(fields=["customer", "-starts_at"], name="booking_customer"),
             models.Index(fields=["status", "starts_at"], name="booking_status_start"),
             models.Index(fields=["postcode"], name="booking_postcode"),
-            # A helper's jobs (busy at a time, jobs that day, done), and jobs taken recently.
+            # A helper's jobs by status (their dashboard, visits done).
             models.Index(fields=["helper", "status", "starts_at"], name="booking_helper_status"),
-            models.Index(fields=["confirmed_at"], name="booking_confirmed"),
+            # Matching's probes of one helper: jobs still to come (busy then, jobs that day),
+            # and jobs taken recently; both answered from the index alone on PostgreSQL.
+            models.Index(
+                fields=["helper", "ends_at"],
+                include=["starts_at", "status"],
+                name="booking_helper_ends",
+            ),
+            models.Index(
+                fields=["helper", "confirmed_at"],
+                include=["status"],
+                name="booking_helper_confirmed",
+            ),
             models.Index(
                 fields=["next_wave_at"],
                 condition=Q(status="searching"),

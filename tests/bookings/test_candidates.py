@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from bookings.matching.candidates import Search, best_candidates, candidates, platform_rating_mean
+from bookings.matching.candidates import (
+    MIN_ROWS,
+    Search,
+    best_candidates,
+    candidates,
+    platform_rating_mean,
+)
 from bookings.matching.scoring import ScoringPolicy, score
 from bookings.matching.slots import slots_rebuild_all, slots_refresh
 from bookings.models import Booking, HelperSlot, Offer
@@ -224,6 +230,39 @@ def test_best_candidates_are_the_top_k_by_the_full_score(booking, make_helper) -
     helpers = [make_helper(km) for km in (0.5, 1, 2, 4, 8, 16)]
     best = best_candidates(search_for(booking), k=3)
     assert [s.facts.helper_id for s in best] == [h.pk for h in helpers[:3]]
+
+
+def _busy_lately(helper: HelperProfile, service: Any) -> None:
+    when = timezone.now() - timedelta(days=2)
+    BookingFactory(service=service, helper=helper, status="completed",
+                   starts_at=when - timedelta(days=1), confirmed_at=when)  # fmt: skip
+
+
+def test_a_helper_far_down_the_first_rows_still_wins_on_fairness(
+    booking, make_helper, service, settings, django_assert_num_queries: Callable
+) -> None:
+    """The database walks the helpers in the order of their score without recent jobs and
+    stops after a few rows; a helper below them who took no job lately can still be the best,
+    so a second look fetches everyone whose bound reaches the k-th score."""
+    settings.MATCHING_FAIRNESS_JOBS = 1  # one recent job takes the whole boost
+    near = [make_helper(1 + i / 100) for i in range(MIN_ROWS + 1)]  # bound order: by distance
+    for helper in near:
+        _busy_lately(helper, service)
+    fresh = make_helper(3.0)  # 6.25 points less for the distance, 15 more for fairness
+    platform_rating_mean()
+    with django_assert_num_queries(3):  # customer a helper? the first rows, the second look
+        chosen = best_candidates(search_for(booking), k=5)
+    assert [s.facts.helper_id for s in chosen] == [fresh.pk] + [h.pk for h in near[:4]]
+
+
+def test_no_second_look_when_nobody_below_can_reach_the_kth_score(
+    booking, make_helper, django_assert_num_queries: Callable
+) -> None:
+    helpers = [make_helper(1 + i / 100) for i in range(MIN_ROWS + 1)]
+    platform_rating_mean()
+    with django_assert_num_queries(2):
+        chosen = best_candidates(search_for(booking), k=5)
+    assert [s.facts.helper_id for s in chosen] == [h.pk for h in helpers[:5]]
 
 
 def test_two_queries_whatever_the_number_of_helpers(
