@@ -53,6 +53,26 @@ def notify(
     return notification
 
 
+def notify_many(
+    *, kind: str, contexts: dict[int, dict[str, Any]], send_email: bool = True
+) -> list[Notification]:
+    """``notify`` for several recipients at once (user id → context): one INSERT, and the
+    deliveries enqueued together on commit."""
+    notifications = Notification.objects.bulk_create(
+        Notification(recipient_id=user_id, kind=kind, context=context, send_email=send_email)
+        for user_id, context in contexts.items()
+    )
+    if send_email and notifications:
+        ids = [notification.pk for notification in notifications]
+
+        def enqueue() -> None:
+            for pk in ids:
+                _enqueue_delivery(pk)
+
+        transaction.on_commit(enqueue)
+    return notifications
+
+
 def _enqueue_delivery(notification_id: int) -> None:
     from notifications.tasks import deliver_notification
 

@@ -38,7 +38,7 @@ from bookings.notices import notify_booking, service_names
 from bookings.services.transitions import booking_transition
 from helpers.models import HelperProfile
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import notify, notify_many
 
 logger = logging.getLogger(__name__)
 Status = Booking.Status
@@ -176,26 +176,27 @@ def _best_candidates(booking: Booking, now: datetime, policy: WavePolicy) -> lis
     return best_candidates(search, k=policy.size)
 
 
-def _still_free_to_ask(helper_ids: list[int]) -> set[int]:
-    """Of these helpers, the ones still approved with an active account, read again now. On
+def _still_free_to_ask(helper_ids: list[int]) -> dict[int, int]:
+    """Of these helpers, the ones still approved with an active account, read again now
+    (helper id → their user's id). On
     PostgreSQL with a share lock that skips rows being changed this instant: a helper being
     suspended right now is not asked, and a suspension that starts after this waits for the
     offers to commit, then withdraws them. (Skipping, not waiting, keeps the lock order.)"""
     if connection.vendor != "postgresql":
-        return set(
+        return dict(
             HelperProfile.objects.approved()
             .filter(pk__in=helper_ids, user__is_active=True)
-            .values_list("pk", flat=True)
+            .values_list("pk", "user_id")
         )
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT h.id FROM helpers_helperprofile h
+            """SELECT h.id, h.user_id FROM helpers_helperprofile h
                JOIN customers_user u ON u.id = h.user_id
                WHERE h.id = ANY(%s) AND h.status = 'approved' AND u.is_active
                FOR SHARE OF h SKIP LOCKED""",
             [helper_ids],
         )
-        return {row[0] for row in cursor.fetchall()}
+        return dict(cursor.fetchall())
 
 
 def _send(booking: Booking, chosen: list[Scored], now: datetime, expires: datetime) -> int:
@@ -229,13 +230,10 @@ def _send(booking: Booking, chosen: list[Scored], now: datetime, expires: dateti
             "decline_reason", "withdrawn_reason",
         ],
     )  # fmt: skip
-    users = HelperProfile.objects.select_related("user").in_bulk([o.helper_id for o in offers])
-    for offer in offers:
-        notify(
-            recipient=users[offer.helper_id].user,
-            kind=Notification.Kind.OFFER_NEW,
-            context=offer_context(offer),
-        )
+    notify_many(
+        kind=Notification.Kind.OFFER_NEW,
+        contexts={askable[offer.helper_id]: offer_context(offer) for offer in offers},
+    )
     return len(offers)
 
 

@@ -105,12 +105,18 @@ def _advance_on_commit(booking_ids: set[int]) -> None:
     transaction.on_commit(enqueue)
 
 
-def offers_expire(*, booking: Booking, now: datetime) -> list[Offer]:
-    """Mark the booking's offers whose time is up as expired."""
-    due = lock(Offer.objects.filter(booking=booking, status=Status.PENDING, expires_at__lte=now))
-    Offer.objects.filter(pk__in=[offer.pk for offer in due]).update(status=Status.EXPIRED)
-    acceptance_refresh_on_commit(offer.helper_id for offer in due)
-    return due
+def offers_expire(*, booking: Booking, now: datetime) -> list[int]:
+    """Mark the booking's offers whose time is up as expired; returns their ids."""
+    due = list(
+        Offer.objects.filter(booking=booking, status=Status.PENDING, expires_at__lte=now)
+        .locked()
+        .order_by("pk")
+        .values_list("pk", "helper_id")
+    )
+    if due:
+        Offer.objects.filter(pk__in=[pk for pk, _ in due]).update(status=Status.EXPIRED)
+        acceptance_refresh_on_commit(helper_id for _, helper_id in due)
+    return [pk for pk, _ in due]
 
 
 def acceptance_refresh_on_commit(helper_ids: Iterable[int]) -> None:

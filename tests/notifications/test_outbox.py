@@ -13,6 +13,7 @@ from notifications.services import (
     notification_deliver,
     notifications_resend_undelivered,
     notify,
+    notify_many,
     retry_delay,
 )
 from notifications.tasks import deliver_notification, sweep_undelivered
@@ -54,6 +55,31 @@ def test_committed_notification_is_delivered_exactly_once() -> None:
     assert message.to == [user.email]
     assert "Ruth" in message.subject
     assert message.alternatives and message.alternatives[0][1] == "text/html"
+
+
+def test_many_at_once_each_get_their_own_row_and_one_email_after_commit() -> None:
+    ruth, paul = UserFactory(first_name="Ruth"), UserFactory(first_name="Paul")
+    with transaction.atomic():
+        notify_many(kind=Notification.Kind.WELCOME, contexts={ruth.pk: {}, paul.pk: {}})
+        assert mail.outbox == []  # nothing leaves before the commit
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([ruth.email, paul.email])
+    rows = Notification.objects.order_by("recipient_id")
+    assert [(n.recipient_id, n.delivered_at is not None) for n in rows] == [
+        (ruth.pk, True), (paul.pk, True)
+    ]  # fmt: skip
+
+
+def test_many_at_once_rolled_back_sends_nothing() -> None:
+    user = UserFactory()
+
+    def send_then_fail() -> None:
+        with transaction.atomic():
+            notify_many(kind=Notification.Kind.WELCOME, contexts={user.pk: {}})
+            raise RuntimeError("the wave could not be saved")
+
+    with pytest.raises(RuntimeError):
+        send_then_fail()
+    assert (Notification.objects.count(), mail.outbox) == (0, [])
 
 
 def test_failed_enqueue_is_delivered_by_the_sweeper() -> None:
