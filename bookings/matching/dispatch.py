@@ -177,11 +177,11 @@ def _best_candidates(booking: Booking, now: datetime, policy: WavePolicy) -> lis
 
 
 def _still_free_to_ask(helper_ids: list[int]) -> dict[int, int]:
-    """Of these helpers, the ones still approved with an active account, read again now
-    (helper id → their user's id). On
-    PostgreSQL with a share lock that skips rows being changed this instant: a helper being
-    suspended right now is not asked, and a suspension that starts after this waits for the
-    offers to commit, then withdraws them. (Skipping, not waiting, keeps the lock order.)"""
+    """Of these helpers, the ones still approved with an active account, read again now, as
+    helper id → user id. On PostgreSQL with a share lock that skips rows being changed this
+    instant: a helper being suspended right now is not asked, and a suspension that starts
+    after this waits for the offers to commit, then withdraws them. (Skipping, not waiting,
+    keeps the lock order.)"""
     if connection.vendor != "postgresql":
         return dict(
             HelperProfile.objects.approved()
