@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from celery.result import allow_join_result
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
@@ -30,11 +31,17 @@ def skip_unless(condition: bool, reason: str) -> None:
 @pytest.fixture(autouse=True)
 def _isolation() -> Iterator[None]:
     """Each test starts with an empty cache (allauth's rate limits live there) and eager Celery;
-    the one test that runs a real worker switches eagerness off itself."""
+    the one test that runs a real worker switches eagerness off itself.
+
+    An eager task marks the process as "inside a task" while it runs and restores the old
+    mark after, in one process-wide flag: when threads (the race tests) run eager tasks at
+    once, the mark can stay set, and a later test's ``result.get()`` would be refused. Every
+    test starts with it cleared."""
     cache.clear()
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
-    yield
+    with allow_join_result():
+        yield
     celery_app.conf.task_always_eager = True
 
 
