@@ -23,8 +23,8 @@ STATUS_EXPLANATIONS = {
     S.IN_PROGRESS: _("Your helper is with you now. Take your time and ask anything."),
     S.COMPLETED: _("The visit is done. We hope everything works again!"),
     S.UNFULFILLED: _(
-        "We could not find a helper for this time. Choose another time, or call us and we "
-        "will arrange it."
+        "We could not find a helper for this time. Choose another time, or write to "
+        "hallo@mila.ch and we will arrange it."
     ),
     S.CANCELLED: _("This booking was cancelled."),
 }
@@ -87,9 +87,9 @@ def reschedule_message(problem: RescheduleProblem, policy: BookingPolicy) -> str
         hours = int(policy.free_reschedule / timedelta(hours=1))
         return ngettext(
             "Visits can be moved free of charge until %(hours)s hour before they start. "
-            "Please cancel instead, or call us.",
+            "Please cancel instead, or write to hallo@mila.ch.",
             "Visits can be moved free of charge until %(hours)s hours before they start. "
-            "Please cancel instead, or call us.",
+            "Please cancel instead, or write to hallo@mila.ch.",
             hours,
         ) % {"hours": hours}
     times = policy.max_reschedules
