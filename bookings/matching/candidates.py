@@ -53,8 +53,11 @@ SCORE_EPSILON = 1e-6
 
 @dataclass(frozen=True)
 class Search:
-    """What a candidate search is for: the booking, the visit window it must fit, how far
-    beyond their own radius helpers may live, and the moment it runs."""
+    """What a candidate search is for: the booking, the visit window it must fit in the
+    helper's weekly times, how far beyond their own radius helpers may live, and the moment it
+    runs. ``keeps_start``–``keeps_end`` is the time accepting would keep free in the helper's
+    calendar, when it is more than the visit ("as soon as possible": the way there too): the
+    helper must have no other job then, or accepting would be refused."""
 
     booking: Booking
     start: datetime
@@ -63,6 +66,8 @@ class Search:
     now: datetime
     include_asked: bool = False  # staff choosing by hand may pick anyone
     only_helper: int | None = None  # is this one helper a candidate?
+    keeps_start: datetime | None = None
+    keeps_end: datetime | None = None
 
 
 def candidates(search: Search) -> list[HelperFacts]:
@@ -154,8 +159,8 @@ def _params(
         "diameter": 2 * geo.EARTH_RADIUS_KM, "cos_lat": math.cos(math.radians(booking.lat)),
         "extra_km": search.extra_km,
         "day": ops.adapt_datefield_value(day),
-        "start": ops.adapt_datetimefield_value(search.start),
-        "end": ops.adapt_datetimefield_value(search.end),
+        "start": ops.adapt_datetimefield_value(search.keeps_start or search.start),
+        "end": ops.adapt_datetimefield_value(search.keeps_end or search.end),
         "day_start": ops.adapt_datetimefield_value(day_start),
         "day_end": ops.adapt_datetimefield_value(day_start + timedelta(days=1)),
         "booking": booking.pk,

@@ -167,8 +167,10 @@ def booking_search(
         asap=_is_asap(booking), starts_at=booking.starts_at, ends_at=booking.ends_at,
         duration=timedelta(minutes=booking.service.duration_minutes), now=now,
     )  # fmt: skip
+    keeps_start, keeps_end = booking_visit_window(booking, now)
     return Search(booking=booking, start=start, end=end, extra_km=extra_km, now=now,
-                  include_asked=include_asked, only_helper=only_helper)  # fmt: skip
+                  include_asked=include_asked, only_helper=only_helper,
+                  keeps_start=keeps_start, keeps_end=keeps_end)  # fmt: skip
 
 
 def _best_candidates(booking: Booking, now: datetime, policy: WavePolicy) -> list[Scored]:

@@ -132,9 +132,7 @@ def _give_job(
     conflict = job_conflict(helper=helper, start=start, end=end, ignore_booking=booking.pk)
     if conflict:
         raise BookingError(CONFLICT_MESSAGES[role][conflict], code=conflict)
-    overlapping = Offer.objects.filter(
-        helper=helper, booking__starts_at__lt=end, booking__ends_at__gt=start
-    ).exclude(booking=booking)
+    overlapping = Offer.objects.filter(pk__in=_offers_overlapping(helper, booking, start, end, now))
     # Every offer row this change may write, locked at once in id order.
     lock(Offer.objects.filter(Q(booking=booking) | Q(pk__in=overlapping.values("pk")),
                               status=Offer.Status.PENDING))  # fmt: skip
@@ -157,6 +155,28 @@ def _give_job(
     )  # fmt: skip
     notify_booking(booking, Notification.Kind.JOB_CONFIRMED, recipients=[helper.user],
                    assigned_by_staff=role == Role.STAFF)  # fmt: skip
+
+
+def _offers_overlapping(
+    helper: HelperProfile, booking: Booking, start: datetime, end: datetime, now: datetime
+) -> set[int]:
+    """The helper's other pending offers they could no longer accept with a job from start to
+    end: a chosen time that overlaps it, or an "as soon as possible" visit whose window
+    from now (arrival included) does."""
+    pending = Offer.objects.filter(helper=helper, status=Offer.Status.PENDING).exclude(
+        booking=booking
+    )
+    found = set(
+        pending.filter(booking__timing=Booking.Timing.SCHEDULED, booking__starts_at__lt=end,
+                       booking__ends_at__gt=start).values_list("pk", flat=True)
+    )  # fmt: skip
+    for offer in pending.filter(booking__timing=Booking.Timing.ASAP).select_related(
+        "booking__service"
+    ):
+        asap_start, asap_end = dispatch.booking_visit_window(offer.booking, now)
+        if asap_start < end and asap_end > start:
+            found.add(offer.pk)
+    return found
 
 
 @transaction.atomic

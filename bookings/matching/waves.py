@@ -89,9 +89,9 @@ def visit_window(
 def search_window(
     *, asap: bool, starts_at: datetime, ends_at: datetime, duration: timedelta, now: datetime
 ) -> tuple[datetime, datetime]:
-    """The time a helper must be free to be asked: a chosen visit's own time; for "as soon as
-    possible", the visit from now (a helper free now can set off now; the way there is theirs
-    to judge, and accepting keeps the arrival time free for it)."""
+    """The time that must lie in a helper's weekly times for them to be asked: a chosen
+    visit's own time; for "as soon as possible", the visit from now (a helper free now can set
+    off now). Their other jobs must leave the whole ``visit_window`` free."""
     if asap:
         now = now.astimezone(UTC)
         return now, now + duration

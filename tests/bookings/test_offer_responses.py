@@ -319,3 +319,49 @@ def test_a_late_job_email_shows_no_address_to_a_helper_who_no_longer_has_the_job
     message = render_notification_email(job)
     assert booking.street not in message.body and booking.phone not in message.body
     assert "Dieser Besuch hat sich inzwischen geändert." in message.body  # in their language
+
+
+# --- "as soon as possible": the time accepting keeps ---------------------------------------------
+
+
+def _asap(service: Any, now: Any) -> Booking:
+    return BookingFactory(service=service, timing="asap", starts_at=now,
+                          ends_at=now + timedelta(hours=1), searching_at=now,
+                          created_at=now)  # fmt: skip
+
+
+@pytest.mark.parametrize(("job_in_minutes", "asked"), [(119, False), (120, True)])
+def test_asap_asks_only_helpers_free_until_they_could_have_arrived_and_finished(
+    service, make_helper, job_in_minutes: int, asked: bool
+) -> None:
+    """Accepting keeps an hour to get there and the service's hour: a helper with a job
+    before that would be refused on accepting, so they are not asked."""
+    helper = make_helper()
+    now = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    job = now + timedelta(minutes=job_in_minutes)
+    BookingFactory(status="confirmed", helper=helper, starts_at=job,
+                   ends_at=job + timedelta(hours=1))  # fmt: skip
+    booking = _asap(service, now)
+    matching_advance(booking_id=booking.pk, now=now)
+    assert Offer.objects.filter(booking=booking, helper=helper).exists() is asked
+    if asked:
+        offer_accept(offer=offer_of(helper, booking), user=helper.user, now=now)
+        booking.refresh_from_db()
+        assert booking.status == "confirmed"
+
+
+def test_taking_a_job_withdraws_an_asap_offer_whose_way_there_overlaps_it(
+    service, make_helper
+) -> None:
+    helper = make_helper()
+    now = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    asap = _asap(service, now - timedelta(minutes=5))
+    matching_advance(booking_id=asap.pk, now=now)
+    later = now + timedelta(minutes=90)  # inside the hour to get there plus the visit
+    scheduled = BookingFactory(service=service, starts_at=later,
+                               ends_at=later + timedelta(hours=1), searching_at=now,
+                               created_at=now)  # fmt: skip
+    matching_advance(booking_id=scheduled.pk, now=now)
+    offer_accept(offer=offer_of(helper, scheduled), user=helper.user, now=now)
+    left = offer_of(helper, asap)
+    assert (left.status, left.withdrawn_reason) == ("withdrawn", "overlap")
