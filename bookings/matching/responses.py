@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.matching import dispatch
 from bookings.matching.offers import acceptance_refresh_on_commit, lock, offers_withdraw
+from bookings.matching.waves import WavePolicy, search_deadline
 from bookings.models import Booking, BookingEvent, Offer
 from bookings.notices import notify_booking
 from bookings.services.transitions import BookingError, booking_transition, record_event
@@ -115,6 +116,8 @@ def booking_assign(
     helper, booking = _lock_helper(helper.pk), _lock_booking(booking.pk)
     if booking.status not in (Status.SEARCHING, Status.UNFULFILLED):
         raise BookingError(_("This booking already has a helper or has ended."), code="status")
+    if booking.timing == Booking.Timing.SCHEDULED and booking.starts_at <= now:
+        raise BookingError(TIME_PASSED, code="passed")
     Offer.objects.filter(booking=booking, helper=helper, status=Offer.Status.PENDING).update(
         status=Offer.Status.ACCEPTED, responded_at=now
     )
@@ -155,6 +158,13 @@ def _give_job(
     )  # fmt: skip
     notify_booking(booking, Notification.Kind.JOB_CONFIRMED, recipients=[helper.user],
                    assigned_by_staff=role == Role.STAFF)  # fmt: skip
+
+
+TIME_PASSED = _("The time of this visit has passed: move it to a new time first.")
+TOO_CLOSE_TO_SEARCH = _(
+    "The visit starts too soon to search for a helper: move it to a later time first, or "
+    "assign a helper you arranged it with."
+)
 
 
 def _offers_overlapping(
@@ -214,6 +224,14 @@ def booking_search_again(*, booking: Booking, actor: Any, now: datetime | None =
     if actor is None or not actor.is_staff:
         raise BookingError(_("Only staff can start a new search."), code="forbidden")
     booking = Booking.objects.locked().get(pk=booking.pk)
+    if booking.status in (Status.SEARCHING, Status.UNFULFILLED):
+        asap = booking.timing == Booking.Timing.ASAP
+        deadline = search_deadline(asap=asap, starts_at=booking.starts_at, searching_since=now,
+                                   policy=WavePolicy.from_settings())  # fmt: skip
+        if now >= deadline:
+            raise BookingError(
+                TIME_PASSED if booking.starts_at <= now else TOO_CLOSE_TO_SEARCH, code="too_close"
+            )
     note = str(_("Our team started a new search."))
     if booking.status == Status.UNFULFILLED:
         booking_transition(booking=booking, to=Status.SEARCHING, actor=actor, role=Role.STAFF,

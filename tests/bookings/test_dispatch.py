@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings.matching.dispatch import matching_advance, matching_sweep
 from bookings.matching.responses import booking_search_again, offer_decline
@@ -329,6 +329,38 @@ def test_only_staff_search_again(booking) -> None:
 
     with pytest.raises(BookingError):
         booking_search_again(booking=booking, actor=booking.customer)
+
+
+@pytest.mark.parametrize(
+    ("starts_in", "refused"),
+    [
+        pytest.param(timedelta(minutes=-30), "The time of this visit has passed", id="past"),
+        pytest.param(timedelta(minutes=60), "The visit starts too soon", id="at the cut-off"),
+        pytest.param(timedelta(minutes=61), None, id="just before the cut-off"),
+    ],
+)
+def test_staff_search_again_only_while_there_is_time_to_find_someone(
+    service, make_helper, starts_in: timedelta, refused: str | None
+) -> None:
+    """Otherwise the booking would be unfulfilled again at once, and the customer and staff
+    told again."""
+    from bookings.services import BookingError
+
+    make_helper()
+    now = timezone.now().replace(microsecond=0)
+    booking = BookingFactory(service=service, status=S.UNFULFILLED, starts_at=now + starts_in,
+                             ends_at=now + starts_in + timedelta(hours=1))  # fmt: skip
+    staff = UserFactory(is_staff=True)
+    if refused is None:
+        booking_search_again(booking=booking, actor=staff, now=now)
+        booking.refresh_from_db()
+        assert booking.status == S.SEARCHING
+        return
+    with translation.override("en"), pytest.raises(BookingError) as error:
+        booking_search_again(booking=booking, actor=staff, now=now)
+    assert refused in str(error.value)
+    booking.refresh_from_db()
+    assert booking.status == S.UNFULFILLED and not Notification.objects.exists()
 
 
 def test_moving_onto_another_job_of_the_same_helper(service, make_helper, client) -> None:

@@ -299,6 +299,22 @@ def test_staff_cannot_assign_a_helper_who_is_not_approved(service, make_helper, 
         booking_assign(booking=booking, helper=helper, actor=UserFactory(is_staff=True))
 
 
+def test_staff_cannot_assign_a_visit_whose_time_has_passed(service, make_helper) -> None:
+    now = timezone.now().replace(microsecond=0)
+    booking = BookingFactory(service=service, status=S.UNFULFILLED, starts_at=now,
+                             ends_at=now + timedelta(hours=1))  # fmt: skip
+    with pytest.raises(BookingError) as refused:
+        booking_assign(booking=booking, helper=make_helper(windows=False),
+                       actor=UserFactory(is_staff=True), now=now)  # fmt: skip
+    assert refused.value.code == "passed"
+    booking.refresh_from_db()
+    assert booking.status == S.UNFULFILLED
+    booking_assign(booking=booking, helper=make_helper(2, windows=False),
+                   actor=UserFactory(is_staff=True), now=now - timedelta(seconds=1))  # fmt: skip
+    booking.refresh_from_db()
+    assert booking.status == S.CONFIRMED  # a second earlier it was still possible
+
+
 def test_only_staff_assign(booking, make_helper) -> None:
     with pytest.raises(BookingError) as refused:
         booking_assign(booking=booking, helper=make_helper(), actor=booking.customer)
