@@ -72,7 +72,7 @@ class Search:
 
 def candidates(search: Search) -> list[HelperFacts]:
     """Every helper who may be offered the booking, best first."""
-    return [_facts(row) for row in _query(search, _customer_helper(search.booking))]
+    return [_facts(row) for row in _once(_query(search, _customer_helper(search.booking)))]
 
 
 def best_candidates(search: Search, *, k: int) -> list[Scored]:
@@ -82,7 +82,7 @@ def best_candidates(search: Search, *, k: int) -> list[Scored]:
 
     def ranked(rows: list[tuple[Any, ...]]) -> list[Scored]:
         return best(
-            [_facts(row) for row in rows], k=k,
+            [_facts(row) for row in _once(rows)], k=k,
             customer_language=search.booking.customer.preferred_language,
             prior_mean=platform_rating_mean(), policy=ScoringPolicy.from_settings(),
         )  # fmt: skip
@@ -94,6 +94,15 @@ def best_candidates(search: Search, *, k: int) -> list[Scored]:
     if kth > lowest_bound + SCORE_EPSILON:
         return chosen  # nobody further down the ranking can reach the k-th score
     return ranked(_query(search, customer_helper, floor=kth - SCORE_EPSILON))
+
+
+def _once(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Each helper once: two of their weekly windows may both hold the visit (the forms merge
+    overlapping windows, the database does not forbid them)."""
+    first: dict[int, tuple[Any, ...]] = {}
+    for row in rows:
+        first.setdefault(row[0], row)
+    return list(first.values())
 
 
 BOUND = -2  # the row's column with the upper bound of its score (the score is the last)

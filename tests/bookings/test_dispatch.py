@@ -25,7 +25,7 @@ from helpers.services import helper_decide
 from mila.lib.money import format_chf
 from notifications.models import Notification
 from tests.bookings.conftest import ZURICH, offered
-from tests.factories import BookingFactory, UserFactory
+from tests.factories import AvailabilityWindowFactory, BookingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,20 @@ def test_the_offer_email_tells_the_job_but_not_the_address(
         assert booking.customer.last_name not in text and booking.problem not in text
         assert "8001 Zürich" in text and format_chf(6320) in text  # where, roughly; the pay
     assert "/helper/#offers" in message.body
+
+
+def test_a_helper_with_two_windows_around_the_visit_gets_one_offer(booking, make_helper) -> None:
+    """Overlapping weekly windows (the forms merge them; older rows or the shell may not)
+    give two slots: the helper is still asked once, and the wave is not lost."""
+    from bookings.matching.slots import slots_refresh
+
+    helper = make_helper(windows=False)
+    weekday = booking.starts_at.astimezone(ZURICH).weekday()
+    for opens, closes in ((time(9), time(12)), (time(8), time(11, 30))):
+        AvailabilityWindowFactory(helper=helper, weekday=weekday, starts=opens, ends=closes)
+    slots_refresh([helper.pk])
+    assert advance(booking) == 1
+    assert offered(booking) == {helper.pk}
 
 
 def test_running_it_twice_sends_one_wave(booking, make_helper) -> None:
