@@ -73,3 +73,16 @@ def test_rebuild_matching_slots_command(demo, capsys) -> None:
     call_command("rebuild_matching_slots")
     assert HelperSlot.objects.count() == before > 0
     assert f"{before} matching slots rebuilt." in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_periodic_gets_over_a_lost_database_connection(postgres, settings, capsys) -> None:
+    """A dropped connection (the server restarted, a network blip) fails one run at most:
+    the next one connects again instead of failing until the process is restarted."""
+    from django.db import connection
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    connection.ensure_connection()
+    connection.connection.close()  # what the server's restart leaves behind
+    call_command("run_periodic", "--once")
+    assert capsys.readouterr().err == ""

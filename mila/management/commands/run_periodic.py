@@ -11,6 +11,7 @@ from argparse import ArgumentParser
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import connections
 from django.utils.module_loading import import_string
 
 
@@ -41,6 +42,11 @@ class Command(BaseCommand):
             time.sleep(max(min(due.values()) - time.monotonic(), 0.5))
 
     def _run(self, name: str, task: str) -> None:
+        # As between requests: drop a connection that broke or outlived CONN_MAX_AGE, so one
+        # lost connection does not fail every later run (never one inside a transaction).
+        for conn in connections.all(initialized_only=True):
+            if not conn.in_atomic_block:
+                conn.close_if_unusable_or_obsolete()
         try:
             import_string(task).apply(throw=True)
         except Exception as error:  # keep the schedule going; the next run retries
