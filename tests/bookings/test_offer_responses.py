@@ -340,7 +340,7 @@ def test_a_late_job_email_shows_no_address_to_a_helper_who_no_longer_has_the_job
 # --- "as soon as possible": the time accepting keeps ---------------------------------------------
 
 
-def _asap(service: Any, now: Any) -> Booking:
+def _asap(service: Any, now: Any) -> Any:
     return BookingFactory(service=service, timing="asap", starts_at=now,
                           ends_at=now + timedelta(hours=1), searching_at=now,
                           created_at=now)  # fmt: skip
