@@ -88,8 +88,10 @@ def best_candidates(search: Search, *, k: int) -> list[Scored]:
         )  # fmt: skip
 
     chosen = ranked(rows)
-    if len(rows) < wanted or len(chosen) < k:
+    if len(rows) < wanted:
         return chosen  # that was everyone
+    if len(chosen) < k:  # the rows held the same helpers more than once: look at everyone
+        return ranked(_query(search, customer_helper))
     kth, lowest_bound = chosen[-1].total, min(row[BOUND] for row in rows)
     if kth > lowest_bound + SCORE_EPSILON:
         return chosen  # nobody further down the ranking can reach the k-th score

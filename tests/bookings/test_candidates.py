@@ -265,6 +265,23 @@ def test_no_second_look_when_nobody_below_can_reach_the_kth_score(
     assert [s.facts.helper_id for s in chosen] == [h.pk for h in helpers[:5]]
 
 
+def test_helpers_in_many_windows_around_the_visit_do_not_hide_the_others(
+    booking, make_helper
+) -> None:
+    """Four helpers with five overlapping windows each fill the first 20 rows; the fifth
+    helper, further away, is still found."""
+    weekday = booking.starts_at.astimezone(ZURICH).weekday()
+    crowded = [make_helper(1 + i / 100, windows=False) for i in range(4)]
+    for helper in crowded:
+        for opens in (time(7), time(8), time(9), time(9, 30), time(10)):
+            AvailabilityWindowFactory(helper=helper, weekday=weekday, starts=opens,
+                                      ends=time(12))  # fmt: skip
+    slots_refresh([helper.pk for helper in crowded])
+    further = make_helper(5)
+    chosen = best_candidates(search_for(booking), k=5)
+    assert [s.facts.helper_id for s in chosen] == [h.pk for h in crowded] + [further.pk]
+
+
 def test_two_queries_whatever_the_number_of_helpers(
     booking, make_helper, django_assert_num_queries: Callable
 ) -> None:
