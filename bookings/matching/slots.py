@@ -23,12 +23,14 @@ BATCH = 1000
 ADVISORY_LOCK_SPACE = 7 << 48
 
 _REACH = " ".join(f"WHEN h.radius_km <= {reach} THEN {reach}" for reach in REACH_CLASSES_KM)
+# One slot per helper, skill, weekday and start: windows that start together (only ever
+# written past the forms, which merge overlapping ones) count as the longest of them.
 INSERT_SLOTS = f"""
     INSERT INTO bookings_helperslot (
         helper_id, category_id, weekday, starts, ends, lat, lng, radius_km, reach_km, tier,
         languages, category_jobs, rating_average, rating_count, acceptance_rate)
-    SELECT h.id, s.servicecategory_id, w.weekday, w.starts, w.ends, h.lat, h.lng, h.radius_km,
-           CASE {_REACH} END, h.tier, CAST(h.languages AS TEXT),
+    SELECT h.id, s.servicecategory_id, w.weekday, w.starts, MAX(w.ends), h.lat, h.lng,
+           h.radius_km, CASE {_REACH} END, h.tier, CAST(h.languages AS TEXT),
            (SELECT COUNT(*) FROM bookings_booking b
               JOIN bookings_service sv ON sv.id = b.service_id
              WHERE b.helper_id = h.id AND b.status = 'completed'
@@ -39,7 +41,8 @@ INSERT_SLOTS = f"""
       JOIN helpers_helperprofile_skills s ON s.helperprofile_id = h.id
       JOIN helpers_availabilitywindow w ON w.helper_id = h.id
      WHERE h.status = 'approved' AND u.is_active AND h.lat IS NOT NULL
-       AND h.lng IS NOT NULL"""  # noqa: S608 (constants only)
+       AND h.lng IS NOT NULL {{helpers}}
+     GROUP BY h.id, s.servicecategory_id, w.weekday, w.starts"""  # noqa: S608 (constants only)
 
 
 def reach_class(radius_km: int) -> int:
@@ -65,7 +68,7 @@ def slots_refresh(helper_ids: Iterable[int]) -> None:
                 )
             HelperSlot.objects.filter(helper_id__in=batch).delete()
             marks = ", ".join(["%s"] * len(batch))
-            cursor.execute(f"{INSERT_SLOTS} AND h.id IN ({marks})", batch)
+            cursor.execute(INSERT_SLOTS.format(helpers=f"AND h.id IN ({marks})"), batch)
 
 
 @transaction.atomic
@@ -73,5 +76,5 @@ def slots_rebuild_all() -> int:
     """Rebuild every helper's slots; returns how many there are now."""
     HelperSlot.objects.all().delete()
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_SLOTS)
+        cursor.execute(INSERT_SLOTS.format(helpers=""))
     return HelperSlot.objects.count()

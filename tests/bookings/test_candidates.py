@@ -371,6 +371,21 @@ def test_the_database_scores_like_the_pure_function(service) -> None:
 # --- the read model ------------------------------------------------------------------------------
 
 
+def test_windows_that_start_together_make_one_slot_as_long_as_the_longest(
+    booking, make_helper
+) -> None:
+    """Only written past the forms (they merge overlapping windows), but a rebuild must not
+    fail on them: the helper's every later change would."""
+    helper = make_helper(windows=False)
+    weekday = booking.starts_at.astimezone(ZURICH).weekday()
+    for closes in (time(10, 30), time(12)):
+        AvailabilityWindowFactory(helper=helper, weekday=weekday, starts=time(9), ends=closes)
+    slots_refresh([helper.pk])
+    slots = HelperSlot.objects.filter(helper=helper, weekday=weekday)
+    assert [(s.starts, s.ends) for s in slots] == [(time(9), time(12))]
+    assert found(booking) == {helper.pk}  # 10:00–11:00 fits the longer one
+
+
 def test_slots_follow_the_helper(booking, make_helper, service) -> None:
     from helpers.availability import Window
     from helpers.services import availability_set_windows
