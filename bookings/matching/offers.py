@@ -1,6 +1,7 @@
-"""Writes on offers that several booking changes need: lock, withdraw, expire, and the
-helper's acceptance rate. Offers are written under their booking's row lock, or their
-helper's (the helper took another job, or can no longer take any).
+"""Every write of an offer's status: answer, withdraw, expire (the wave's upsert creates them
+pending); the locks they need, and the helper's acceptance rate. Offers are written under
+their booking's row lock, or their helper's (the helper took another job, or can no longer
+take any).
 
 Lock order, everywhere: the helper's row, then the booking's row, then offer rows in id order
 (``lock``). Two transactions that follow it never wait on each other in a circle. Rows are
@@ -103,6 +104,15 @@ def _advance_on_commit(booking_ids: set[int]) -> None:
                 logger.exception("Could not enqueue matching for booking %s", booking_id)
 
     transaction.on_commit(enqueue)
+
+
+def offers_answer(*, offers: OfferQuerySet, status: str, now: datetime, reason: str = "") -> int:
+    """Record the answer to these offers (the caller holds their locks): accepted by the
+    helper or by staff for them, or declined, with the optional reason. Every change of an
+    offer's status is one of this, ``offers_expire`` and ``offers_withdraw``."""
+    if status not in (Status.ACCEPTED, Status.DECLINED):
+        raise ValueError(f"an answer is accepted or declined, not {status}")
+    return offers.update(status=status, responded_at=now, decline_reason=reason)
 
 
 def offers_expire(*, booking: Booking, now: datetime) -> list[int]:

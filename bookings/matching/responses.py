@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.matching import dispatch
-from bookings.matching.offers import acceptance_refresh_on_commit, lock, offers_withdraw
+from bookings.matching.offers import (
+    acceptance_refresh_on_commit,
+    lock,
+    offers_answer,
+    offers_withdraw,
+)
 from bookings.matching.waves import WavePolicy, search_deadline
 from bookings.models import Booking, BookingEvent, Offer
 from bookings.notices import notify_booking
@@ -96,7 +101,7 @@ def offer_accept(*, offer: Offer, user: Any, now: datetime | None = None) -> Boo
     if helper.user_id != getattr(user, "pk", None):
         raise BookingError(_("You may not answer this offer."), code="forbidden")
     _refusal(offer, booking, helper, now)
-    Offer.objects.filter(pk=offer.pk).update(status=Offer.Status.ACCEPTED, responded_at=now)
+    offers_answer(offers=Offer.objects.filter(pk=offer.pk), status=Offer.Status.ACCEPTED, now=now)
     _give_job(booking, helper, actor=user, role=Role.HELPER, now=now,
               data={"offer_id": offer.pk, "wave": offer.wave})  # fmt: skip
     acceptance_refresh_on_commit([helper.pk])
@@ -118,9 +123,10 @@ def booking_assign(
         raise BookingError(_("This booking already has a helper or has ended."), code="status")
     if booking.timing == Booking.Timing.SCHEDULED and booking.starts_at <= now:
         raise BookingError(TIME_PASSED, code="passed")
-    Offer.objects.filter(booking=booking, helper=helper, status=Offer.Status.PENDING).update(
-        status=Offer.Status.ACCEPTED, responded_at=now
-    )
+    offers_answer(
+        offers=Offer.objects.filter(booking=booking, helper=helper, status=Offer.Status.PENDING),
+        status=Offer.Status.ACCEPTED, now=now,
+    )  # fmt: skip
     _give_job(booking, helper, actor=actor, role=Role.STAFF, now=now, note=note)
     return booking
 
@@ -205,9 +211,8 @@ def offer_decline(
     _refusal(offer, booking, offer.helper, now)
     if reason not in Offer.DeclineReason.values:
         reason = ""
-    Offer.objects.filter(pk=offer.pk).update(
-        status=Offer.Status.DECLINED, responded_at=now, decline_reason=reason
-    )
+    offers_answer(offers=Offer.objects.filter(pk=offer.pk), status=Offer.Status.DECLINED,
+                  now=now, reason=reason)  # fmt: skip
     offer.status, offer.responded_at, offer.decline_reason = Offer.Status.DECLINED, now, reason
     if not booking.offers.open(now).exists():
         Booking.objects.filter(pk=booking.pk).update(next_wave_at=now)

@@ -162,7 +162,8 @@ class HelperSlot(models.Model):
             ),
         ]
         constraints = [
-            # Windows of a day never overlap, so a helper has one slot per skill and start.
+            # One slot per skill and start: windows that start together are one slot, as long
+            # as the longest (bookings.matching.slots).
             models.UniqueConstraint(
                 fields=["helper", "category", "weekday", "starts"], name="slot_once"
             ),

@@ -100,6 +100,14 @@ def test_accepting_asap_sets_the_visit_from_now(service, make_helper) -> None:
     assert (booking.starts_at, booking.ends_at) == (accepted, accepted + timedelta(hours=2))
 
 
+def test_an_answer_is_accepted_or_declined_and_nothing_else(booking, wave) -> None:
+    from bookings.matching.offers import offers_answer
+
+    with pytest.raises(ValueError, match="not withdrawn"):
+        offers_answer(offers=Offer.objects.all(), status="withdrawn", now=timezone.now())
+    assert set(Offer.objects.values_list("status", flat=True)) == {"pending"}
+
+
 def test_double_click_accepts_once(booking, wave) -> None:
     winner = wave[0]
     offer_accept(offer=offer_of(winner), user=winner.user)
