@@ -35,7 +35,10 @@ def booking_detail_for_customer(user: Any) -> QuerySet[Booking]:
 
 def helper_open_offers(helper: HelperProfile, now: datetime) -> QuerySet[Offer]:
     """The helper's offers still waiting for their answer, the one expiring first on top.
-    An offer whose time is up is not shown even before the sweep marks it expired."""
+    An offer whose time is up is not shown even before the sweep marks it expired, and a
+    helper who is not approved (any more) sees none: they could not accept them."""
+    if helper.status != HelperProfile.Status.APPROVED:
+        return Offer.objects.none()
     return (
         Offer.objects.filter(helper=helper)
         .open(now)

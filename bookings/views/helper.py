@@ -30,10 +30,7 @@ WORK_PARTIAL = "bookings/helper_dashboard.html#work"
 
 def _work(profile: HelperProfile, now: datetime) -> dict[str, Any]:
     """Offers and jobs, and a fingerprint of them so a poll can answer "nothing new"."""
-    if profile.status != HelperProfile.Status.APPROVED:
-        offers: list[Offer] = []
-    else:
-        offers = list(helper_open_offers(profile, now))
+    offers = list(helper_open_offers(profile, now))
     for offer in offers:  # each card's radio buttons need ids of their own
         offer.decline_form = DeclineForm(auto_id=f"decline-{offer.booking.reference}-%s")  # type: ignore[attr-defined]
     jobs = list(helper_upcoming_jobs(profile))
