@@ -38,7 +38,7 @@ from bookings.notices import notify_booking, service_names
 from bookings.services.transitions import booking_transition
 from helpers.models import HelperProfile
 from notifications.models import Notification
-from notifications.services import notify, notify_many
+from notifications.services import notify_many
 
 logger = logging.getLogger(__name__)
 Status = Booking.Status
@@ -287,5 +287,6 @@ def _give_up(booking: Booking, now: datetime) -> None:
         "waves": waves_sent,
         "url": reverse("admin:bookings_booking_change", args=[booking.pk]),
     }
-    for staff in get_user_model().objects.filter(is_staff=True, is_active=True):
-        notify(recipient=staff, kind=Notification.Kind.STAFF_UNFULFILLED, context=context)
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True)
+    notify_many(kind=Notification.Kind.STAFF_UNFULFILLED,
+                contexts={pk: context for pk in staff.values_list("pk", flat=True)})  # fmt: skip
