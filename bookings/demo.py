@@ -138,7 +138,7 @@ def _create(customer: User, plan: tuple, now: datetime, helpers: HelperPicker) -
         actor = {R.SYSTEM: None, R.CUSTOMER: customer, R.HELPER: helper.user}[role]
         booking_transition(
             booking=booking, to=to, actor=actor, role=role, now=min(at, now),
-            helper=helper if to == S.CONFIRMED else None, visit_code=booking.visit_code,
+            helper=helper if to == S.CONFIRMED else None,
         )  # fmt: skip
 
 

@@ -20,8 +20,9 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     (S.CONFIRMED, S.EN_ROUTE): frozenset({R.HELPER}),
     (S.CONFIRMED, S.CANCELLED): frozenset({R.CUSTOMER, R.HELPER, R.STAFF}),
     (S.EN_ROUTE, S.SEARCHING): frozenset({R.HELPER, R.STAFF}),
-    (S.EN_ROUTE, S.IN_PROGRESS): frozenset({R.HELPER}),  # with the visit code
-    (S.EN_ROUTE, S.CANCELLED): frozenset({R.CUSTOMER, R.STAFF}),
+    (S.EN_ROUTE, S.IN_PROGRESS): frozenset({R.HELPER}),  # at the door, after the door check
+    # The customer cancels; the helper reports that the customer was not there (no-show).
+    (S.EN_ROUTE, S.CANCELLED): frozenset({R.CUSTOMER, R.HELPER, R.STAFF}),
     (S.IN_PROGRESS, S.COMPLETED): frozenset({R.HELPER, R.STAFF}),
     (S.IN_PROGRESS, S.CANCELLED): frozenset({R.STAFF}),
     (S.UNFULFILLED, S.CONFIRMED): frozenset({R.STAFF}),  # staff assign a helper

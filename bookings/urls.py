@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.views import catalogue, customer, helper, wizard
+from bookings.views import catalogue, customer, helper, visit, wizard
 
 app_name = "bookings"
 
@@ -15,8 +15,16 @@ urlpatterns = [
     path("bookings/<str:reference>/", customer.booking_detail, name="detail"),
     path("bookings/<str:reference>/cancel/", customer.booking_cancel_view, name="cancel"),
     path("bookings/<str:reference>/move/", customer.booking_reschedule_view, name="reschedule"),
+    path("bookings/<str:reference>/live/", customer.booking_live, name="live"),
+    path("bookings/<str:reference>/follow-up/", customer.booking_follow_up_view, name="follow_up"),
     path("helper/", helper.dashboard, name="helper_dashboard"),
     path("helper/work/", helper.work, name="helper_work"),
     path("helper/offers/<str:reference>/accept/", helper.accept, name="offer_accept"),
     path("helper/offers/<str:reference>/decline/", helper.decline, name="offer_decline"),
+    path("helper/jobs/<str:reference>/", visit.job, name="helper_job"),
+    path("helper/jobs/<str:reference>/on-my-way/", visit.on_my_way, name="job_en_route"),
+    path("helper/jobs/<str:reference>/start/", visit.start, name="job_start"),
+    path("helper/jobs/<str:reference>/complete/", visit.complete, name="job_complete"),
+    path("helper/jobs/<str:reference>/not-there/", visit.no_show, name="job_no_show"),
+    path("helper/jobs/<str:reference>/withdraw/", visit.withdraw, name="job_withdraw"),
 ]

@@ -78,6 +78,12 @@ class HelperProfile(models.Model):
     median_response_seconds = models.PositiveIntegerField(
         _("median response time (s)"), null=True, blank=True
     )
+    # Jobs given back less than BOOKING_LATE_WITHDRAWAL_HOURS before they started.
+    late_withdrawals = models.PositiveIntegerField(_("late withdrawals"), default=0)
+    # The secret of the helper's calendar feed; None: no feed (turned off, or never made).
+    calendar_token = models.CharField(
+        _("calendar feed key"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("applied"), default=timezone.now)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
 

@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.sweep_undelivered",
         "schedule": env.float("NOTIFICATION_SWEEP_SECONDS", default=30.0),
     },
+    "booking-reminders": {
+        "task": "bookings.tasks.send_reminders",
+        "schedule": env.float("REMINDER_SWEEP_SECONDS", default=60.0),
+    },
     "matching-sweep": {
         "task": "bookings.tasks.sweep_matching",
         "schedule": env.float("MATCHING_SWEEP_SECONDS", default=30.0),
@@ -338,6 +342,22 @@ BOOKING_FREE_CANCELLATION_HOURS = 24
 BOOKING_LATE_CANCELLATION_PERCENT = 50
 BOOKING_FREE_RESCHEDULE_HOURS = 24
 BOOKING_MAX_RESCHEDULES = 2
+# The visit (DESIGN §5). A customer who is not there pays this share of the base price; the
+# helper may report it once they waited this long after the start (or the arrival time they
+# gave, if later).
+BOOKING_NO_SHOW_FEE_PERCENT = 100
+BOOKING_NO_SHOW_WAIT_MINUTES = 10
+BOOKING_LATE_WITHDRAWAL_HOURS = 24  # a helper giving a job back later is flagged to staff
+VISIT_ETA_MINUTES = (5, 120)  # "On my way": arriving in this many minutes
+VISIT_MAX_MINUTES = 480  # the longest visit a helper can report
+VISIT_REPORT_MIN_CHARS = 20
+BOOKING_REMINDER_HOURS = {"24h": 24, "1h": 1}
+# A free follow-up ("the problem is back") can be asked for this long after completion.
+# Who is paid for it: "others" (default) — the original helper is not, it is their warranty;
+# another helper gets the normal net payout, paid by the platform; "everyone" pays the original
+# helper too; "nobody" pays no one.
+FOLLOW_UP_DAYS = 30
+FOLLOW_UP_PAYOUT = env.str("FOLLOW_UP_PAYOUT", default="others")
 # How long matching may search for an "as soon as possible" visit before it is unfulfilled.
 BOOKING_ASAP_SEARCH_MINUTES = 60
 

@@ -1,6 +1,7 @@
 from bookings.models.booking import Booking, BookingEvent, new_reference, new_visit_code
 from bookings.models.catalogue import CatalogueEntry, Service, ServiceCategory
 from bookings.models.matching import HelperSlot, Offer
+from bookings.models.visit import Reminder, VisitReport
 
 __all__ = [
     "Booking",
@@ -8,8 +9,10 @@ __all__ = [
     "CatalogueEntry",
     "HelperSlot",
     "Offer",
+    "Reminder",
     "Service",
     "ServiceCategory",
+    "VisitReport",
     "new_reference",
     "new_visit_code",
 ]

@@ -114,7 +114,26 @@ class Booking(models.Model):
         null=True,
         blank=True,
     )
-    visit_code = models.CharField(_("visit code"), max_length=4, default=new_visit_code)
+    # The door check (DESIGN §6.7): from EN_ROUTE the helper's page shows this code, the helper
+    # says it at the door, and the customer compares it with their booking page.
+    visit_code = models.CharField(_("door code"), max_length=4, default=new_visit_code)
+    eta_at = models.DateTimeField(_("expected arrival"), null=True, blank=True)
+    worked_minutes = models.PositiveSmallIntegerField(_("time worked (minutes)"), null=True,
+                                                      blank=True)  # fmt: skip
+    no_show = models.BooleanField(_("customer was not there"), default=False)
+    # Asked first when the search starts ("Book Lena again", a free follow-up).
+    preferred_helper = models.ForeignKey(
+        "helpers.HelperProfile", verbose_name=_("helper asked first"), on_delete=models.SET_NULL,
+        related_name="+", null=True, blank=True,
+    )  # fmt: skip
+    # A free follow-up ("the problem is back") of a completed booking: at most one each.
+    follow_up_of = models.OneToOneField(
+        "self", verbose_name=_("follow-up of"), on_delete=models.PROTECT,
+        related_name="follow_up", null=True, blank=True,
+    )  # fmt: skip
+    # What the platform pays a helper for a follow-up (the customer pays nothing), unless it
+    # is the original helper's warranty (settings.FOLLOW_UP_PAYOUT).
+    follow_up_payout = models.PositiveIntegerField(_("follow-up payout"), default=0)
     reschedule_count = models.PositiveSmallIntegerField(_("times rescheduled"), default=0)
     cancellation_fee = models.PositiveIntegerField(_("cancellation fee"), default=0)
     cancellation_reason = models.TextField(_("cancellation reason"), blank=True)

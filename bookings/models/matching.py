@@ -55,6 +55,7 @@ class Offer(models.Model):
         STAFF = "staff", _("Our team arranged the visit")
         PAUSED = "paused", _("The helper's account was paused")
         CLOSED = "closed", _("The search has ended")
+        GAVE_BACK = "gave_back", _("The helper gave the job back")
 
     booking = models.ForeignKey(
         Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="offers"
