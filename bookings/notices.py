@@ -32,12 +32,12 @@ def booking_context(booking: Booking, **extra: Any) -> dict[str, Any]:
 
 def notify_booking(booking: Booking, kind: str, *, recipients: Iterable[Any], **extra: Any) -> None:
     """One notification per recipient, worded for them: the customer gets a link to their
-    booking; a helper (who has no customer pages) gets a link to their jobs."""
+    booking; a helper (who has no customer pages) gets a link to the job's page."""
     for recipient in recipients:
         context = booking_context(booking, **extra)
         if recipient.pk == booking.customer_id:
             context["audience"] = "customer"
         else:
             context["audience"] = "helper"
-            context["url"] = reverse("bookings:helper_dashboard") + "#jobs"
+            context["url"] = reverse("bookings:helper_job", args=[booking.reference])
         notify(recipient=recipient, kind=kind, context=context)

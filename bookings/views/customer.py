@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,3 +112,10 @@ def booking_reschedule_view(request: HttpRequest, reference: str) -> HttpRespons
             "moves_left": BookingPolicy.from_settings().max_reschedules - booking.reschedule_count,
         },
     )
+
+
+def booking_live(request: HttpRequest, reference: str) -> HttpResponse:
+    raise Http404
+
+
+booking_follow_up_view = booking_live
