@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from bookings.models import Booking, Offer
+from bookings.models import Booking, Offer, WithdrawReason
 from bookings.policy import BookingPolicy, StartProblem, asap_available, start_problem
 from bookings.texts import asap_unavailable_message, start_message
 from mila.lib import geo
+from mila.lib.money import format_chf
 
 COUNTRY_NAMES = {"CH": _("Switzerland"), "DE": _("Germany"), "AT": _("Austria")}
 
@@ -224,3 +225,158 @@ class DeclineForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Please choose one of the reasons, or none.")},
     )
+
+
+# --- The visit, on the helper's job page ---------------------------------------------------
+
+
+class EnRouteForm(forms.Form):
+    eta_minutes = forms.IntegerField(
+        label=_("I arrive in about … minutes"),
+        min_value=settings.VISIT_ETA_MINUTES[0],
+        max_value=settings.VISIT_ETA_MINUTES[1],
+        initial=15,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
+        error_messages={
+            "required": _("Please say in how many minutes you arrive."),
+            "invalid": _("Please enter the minutes as a number."),
+            "min_value": _("At least %(limit_value)s minutes, please."),
+            "max_value": _("At most %(limit_value)s minutes, please."),
+        },
+    )
+
+
+class StartForm(forms.Form):
+    door_checked = forms.BooleanField(
+        label=_("I told the customer the code, and they let me in."),
+        error_messages={"required": _("Please tell the customer the code at the door first.")},
+    )
+
+
+class NoShowForm(forms.Form):
+    tried = forms.BooleanField(
+        label=_("I rang, called the customer and waited, but nobody is there."),
+        error_messages={"required": _("Please ring and call the customer first.")},
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why do you give the job back?"),
+        choices=WithdrawReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please say why you give the job back."),
+            "invalid_choice": _("Please say why you give the job back."),
+        },
+    )
+    note = forms.CharField(
+        label=_("A note for our team (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("Please keep it under 500 characters.")},
+    )
+
+
+def _duration_label(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return str(_("%(minutes)s min") % {"minutes": rest})
+    if not rest:
+        return str(_("%(hours)s h") % {"hours": hours})
+    return str(_("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": rest})
+
+
+class CompleteForm(forms.Form):
+    """Completing a visit: how long it took (each choice says what extra time it costs, so
+    the helper sees the price before confirming) and the visit report."""
+
+    worked_minutes = forms.TypedChoiceField(
+        label=_("How long did the visit take?"),
+        coerce=int,
+        error_messages={
+            "required": _("Please choose how long the visit took."),
+            "invalid_choice": _("Please choose how long the visit took."),
+        },
+    )
+    work_done = forms.CharField(
+        label=_("What did you do?"),
+        help_text=_(
+            "The customer reads this. Plain words, e.g. “Moved the router, set a new Wi-Fi "
+            "password”."
+        ),
+        min_length=settings.VISIT_REPORT_MIN_CHARS,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": _("Please write what you did."),
+            "min_length": _("Please write a little more (at least %(limit_value)d characters)."),
+            "max_length": _("Please keep it under 4000 characters."),
+        },
+    )
+    devices = forms.CharField(
+        label=_("Devices you worked on (optional)"),
+        help_text=_("One per line, e.g. “Router Swisscom Internet-Box 3”."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Please keep it under 1000 characters.")},
+    )
+    recommendations = forms.CharField(
+        label=_("Tips for the customer (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Please keep it under 2000 characters.")},
+    )
+
+    def __init__(self, *args: Any, prices: list[tuple[int, int, int]], **kwargs: Any) -> None:
+        """``prices``: (minutes, extra time, total) for each duration the helper may choose."""
+        super().__init__(*args, **kwargs)
+        choices = []
+        for minutes, extra, total in prices:
+            label = _duration_label(minutes)
+            if extra:
+                label = str(_("%(duration)s – extra time %(extra)s, total %(total)s")) % {
+                    "duration": label, "extra": format_chf(extra), "total": format_chf(total),
+                }  # fmt: skip
+            else:
+                label = str(_("%(duration)s – no extra time, total %(total)s")) % {
+                    "duration": label, "total": format_chf(total),
+                }  # fmt: skip
+            choices.append((minutes, label))
+        field = self.fields["worked_minutes"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = choices
+
+    def clean_work_done(self) -> str:
+        return self.cleaned_data["work_done"].strip()
+
+    def clean_devices(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["devices"].splitlines()]
+        devices = [line[:80] for line in lines if line]
+        if len(devices) > 20:
+            raise forms.ValidationError(_("Please list at most 20 devices."))
+        return devices
+
+
+class FollowUpForm(TimingForm):
+    """ "The problem is back": what happens again, and when the helper should come."""
+
+    problem = forms.CharField(
+        label=_("What is happening again?"),
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _("Please describe in a few words what is happening again."),
+            "min_length": _("Please write a little more (at least 10 characters)."),
+            "max_length": _("Please keep it under 2000 characters."),
+        },
+    )
+
+    field_order = ["problem", "timing", "date", "time"]
+
+    def clean_problem(self) -> str:
+        return self.cleaned_data["problem"].strip()

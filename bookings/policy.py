@@ -23,6 +23,11 @@ class BookingPolicy:
     late_cancellation_percent: int = 50
     free_reschedule: timedelta = timedelta(hours=24)
     max_reschedules: int = 2
+    en_route_lead: timedelta = timedelta(hours=3)
+    no_show_fee_percent: int = 100
+    no_show_wait: timedelta = timedelta(minutes=10)
+    late_withdrawal: timedelta = timedelta(hours=24)
+    follow_up_days: int = 30
 
     @classmethod
     def from_settings(cls) -> "BookingPolicy":
@@ -35,6 +40,11 @@ class BookingPolicy:
             late_cancellation_percent=settings.BOOKING_LATE_CANCELLATION_PERCENT,
             free_reschedule=timedelta(hours=settings.BOOKING_FREE_RESCHEDULE_HOURS),
             max_reschedules=settings.BOOKING_MAX_RESCHEDULES,
+            en_route_lead=timedelta(hours=settings.BOOKING_EN_ROUTE_HOURS),
+            no_show_fee_percent=settings.BOOKING_NO_SHOW_FEE_PERCENT,
+            no_show_wait=timedelta(minutes=settings.BOOKING_NO_SHOW_WAIT_MINUTES),
+            late_withdrawal=timedelta(hours=settings.BOOKING_LATE_WITHDRAWAL_HOURS),
+            follow_up_days=settings.FOLLOW_UP_DAYS,
         )
 
 
@@ -120,3 +130,29 @@ def reschedule_problem(
     if helper_assigned and now >= starts_at - policy.free_reschedule:
         return RescheduleProblem.TOO_LATE
     return None
+
+
+def no_show_fee(*, base_price: int, policy: BookingPolicy) -> int:
+    """A customer who is not there pays the full base price (DESIGN §5), as if they had
+    cancelled with the helper on the way."""
+    return round_to_5(base_price * policy.no_show_fee_percent / 100)
+
+
+def no_show_from(
+    *, starts_at: datetime, eta_at: datetime | None, policy: BookingPolicy
+) -> datetime:
+    """When a helper at the door may report that nobody is there: after the start — or the
+    arrival time they gave, if later — and a few minutes of waiting."""
+    arrival = max(starts_at, eta_at) if eta_at else starts_at
+    return arrival + policy.no_show_wait
+
+
+def is_late_withdrawal(*, starts_at: datetime, now: datetime, policy: BookingPolicy) -> bool:
+    """A helper giving a job back less than 24 h before it starts leaves the customer in a
+    bind: staff are told, and it counts on the helper's record."""
+    return starts_at - now < policy.late_withdrawal
+
+
+def follow_up_until(*, completed_at: datetime, policy: BookingPolicy) -> datetime:
+    """The last moment a free follow-up can be asked for."""
+    return completed_at + timedelta(days=policy.follow_up_days)

@@ -133,3 +133,35 @@ def quote(
         commission=percent_of(total, policy.commission_percent),
         duration_minutes=duration_minutes,
     )
+
+
+def extra_time_units(*, worked_minutes: int, duration_minutes: int, unit_minutes: int) -> int:
+    """The started units of extra time beyond what the base price covers: 61 minutes of a
+    60-minute service is one unit of 30 minutes; a visit that took less costs no less."""
+    over = max(0, worked_minutes - duration_minutes)
+    return -(-over // unit_minutes)
+
+
+def final_quote(
+    *, base: int, surcharge: int, duration_minutes: int, worked_minutes: int, tier: str,
+    policy: PricingPolicy,
+) -> Quote:  # fmt: skip
+    """What the customer pays once the visit is done: the base and surcharge they accepted,
+    and the extra time beyond the service's duration at the service's own rate."""
+    units = extra_time_units(
+        worked_minutes=worked_minutes, duration_minutes=duration_minutes,
+        unit_minutes=policy.extra_time_unit_minutes,
+    )  # fmt: skip
+    lines = [QuoteLine("base", base)]
+    if surcharge:
+        lines.append(QuoteLine("last_minute", surcharge))
+    if units:
+        unit = extra_time_unit_price(base, duration_minutes, policy)
+        lines.append(QuoteLine("extra_time", unit * units, quantity=units))
+    total = sum(line.amount for line in lines)
+    return Quote(
+        tier=tier,
+        lines=tuple(lines),
+        commission=percent_of(total, policy.commission_percent),
+        duration_minutes=duration_minutes,
+    )

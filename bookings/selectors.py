@@ -65,3 +65,26 @@ def offer_for_helper(user: Any, reference: str) -> Offer | None:
         .filter(booking__reference=reference)
         .first()
     )
+
+
+def job_for_helper(user: Any, reference: str) -> Booking | None:
+    """The logged-in helper's job with this reference — one they were given, in any status —
+    or None: another helper's job, or an offer not accepted, is a 404 for them."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Booking.objects.filter(helper__user=user, reference=reference)
+        .select_related("service", "customer", "helper__user", "report")
+        .first()
+    )
+
+
+def job_given_back(user: Any, reference: str) -> Booking | None:
+    """A job this helper gave back (they may still open its page: it says so, nothing more)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Booking.objects.filter(
+        reference=reference,
+        offers__helper__user=user,
+        offers__withdrawn_reason=Offer.Withdrawn.GAVE_BACK,
+    ).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.views import catalogue, customer, helper, visit, wizard
+from bookings.views import calendar, catalogue, customer, helper, visit, wizard
 
 app_name = "bookings"
 
@@ -19,9 +19,12 @@ urlpatterns = [
     path("bookings/<str:reference>/follow-up/", customer.booking_follow_up_view, name="follow_up"),
     path("helper/", helper.dashboard, name="helper_dashboard"),
     path("helper/work/", helper.work, name="helper_work"),
+    path("helper/calendar/", calendar.manage, name="helper_calendar"),
+    path("helper/calendar/<str:token>.ics", calendar.feed, name="helper_calendar_feed"),
     path("helper/offers/<str:reference>/accept/", helper.accept, name="offer_accept"),
     path("helper/offers/<str:reference>/decline/", helper.decline, name="offer_decline"),
     path("helper/jobs/<str:reference>/", visit.job, name="helper_job"),
+    path("helper/jobs/<str:reference>/live/", visit.job_live, name="helper_job_live"),
     path("helper/jobs/<str:reference>/on-my-way/", visit.on_my_way, name="job_en_route"),
     path("helper/jobs/<str:reference>/start/", visit.start, name="job_start"),
     path("helper/jobs/<str:reference>/complete/", visit.complete, name="job_complete"),

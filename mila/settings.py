@@ -345,6 +345,7 @@ BOOKING_MAX_RESCHEDULES = 2
 # The visit (DESIGN §5). A customer who is not there pays this share of the base price; the
 # helper may report it once they waited this long after the start (or the arrival time they
 # gave, if later).
+BOOKING_EN_ROUTE_HOURS = 3  # "On my way" is possible from this long before the start
 BOOKING_NO_SHOW_FEE_PERCENT = 100
 BOOKING_NO_SHOW_WAIT_MINUTES = 10
 BOOKING_LATE_WITHDRAWAL_HOURS = 24  # a helper giving a job back later is flagged to staff

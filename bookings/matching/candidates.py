@@ -5,8 +5,8 @@ service's category as a skill and a weekly window around the visit (index column
 class in that class's box around the visit (a helper who goes 10 km is looked for in a 10 km
 box: the widest radius anyone chose no longer sets the box for everyone), then the exact
 distance within their own radius plus the wave's extra km; not away that day, not busy then,
-under their daily maximum (the rules of ``helpers_available``); not asked yet in this search;
-not the customer; a Pro for a Pro booking.
+under their daily maximum (the rules of ``helpers_available``); not asked yet in this search,
+nor ever if they gave this job back; not the customer; a Pro for a Pro booking.
 
 Only the slot scan is proportional to the helpers in the area; everything that looks at a
 helper's jobs and time off is an index probe for the few rows it is asked about. The database
@@ -250,7 +250,8 @@ def _sql(
     fairness = f"%(w_fairness)s * {clamp(f'1 - CAST(recent_jobs AS {real}) / %(fairness_jobs)s')}"
     asked = """AND ranked.helper_id NOT IN (
                   SELECT helper_id FROM bookings_offer
-                  WHERE booking_id = %(booking)s AND sent_at >= %(since)s)"""
+                  WHERE booking_id = %(booking)s
+                    AND (sent_at >= %(since)s OR withdrawn_reason = 'gave_back'))"""
     # Each probe reads one helper's rows through an index on (helper, ...). A job is on the
     # day (or overlaps the visit) if it ends after its start and starts before its end: only
     # the helper's coming jobs are read, never their history.

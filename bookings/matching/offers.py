@@ -59,7 +59,7 @@ def offer_context(offer: Offer, **extra: Any) -> dict[str, Any]:
         "city": booking.city,
         "distance_km": offer.breakdown.get("distance_km"),
         "outside_area": offer.outside_area,
-        "payout": booking.helper_payout,
+        "payout": booking.payout_for(offer.helper_id),
         "expires_at": offer.expires_at.isoformat(),
         "url": reverse("bookings:helper_dashboard") + "#offers",
         **extra,
@@ -104,6 +104,22 @@ def _advance_on_commit(booking_ids: set[int]) -> None:
                 logger.exception("Could not enqueue matching for booking %s", booking_id)
 
     transaction.on_commit(enqueue)
+
+
+def offer_gave_back(*, booking: Booking, helper: HelperProfile, now: datetime) -> None:
+    """The helper gave the job back: their offer of this booking is withdrawn for good, so
+    the search that follows does not ask them again (bookings.matching.candidates). Staff may
+    have assigned them without an offer; then the row is written now."""
+    updated = Offer.objects.filter(booking=booking, helper=helper).update(
+        status=Status.WITHDRAWN, withdrawn_reason=Withdrawn.GAVE_BACK
+    )
+    if not updated:
+        sent = min(booking.confirmed_at or now, now - timedelta(seconds=1))
+        Offer.objects.create(
+            booking=booking, helper=helper, wave=booking.wave, score=0, sent_at=sent,
+            expires_at=now, responded_at=sent, status=Status.WITHDRAWN,
+            withdrawn_reason=Withdrawn.GAVE_BACK,
+        )  # fmt: skip
 
 
 def offers_answer(*, offers: OfferQuerySet, status: str, now: datetime, reason: str = "") -> int:

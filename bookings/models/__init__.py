@@ -1,7 +1,7 @@
 from bookings.models.booking import Booking, BookingEvent, new_reference, new_visit_code
 from bookings.models.catalogue import CatalogueEntry, Service, ServiceCategory
 from bookings.models.matching import HelperSlot, Offer
-from bookings.models.visit import Reminder, VisitReport
+from bookings.models.visit import Reminder, VisitReport, WithdrawReason
 
 __all__ = [
     "Booking",
@@ -13,6 +13,7 @@ __all__ = [
     "Service",
     "ServiceCategory",
     "VisitReport",
+    "WithdrawReason",
     "new_reference",
     "new_visit_code",
 ]

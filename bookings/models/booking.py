@@ -215,8 +215,22 @@ class Booking(models.Model):
 
     @property
     def helper_payout(self) -> int:
-        """What the helper earns for the visit as quoted: the total less the commission."""
-        return net_payout(self.price_total, self.commission)
+        """What the booking's helper earns for the visit: the total less the commission (for a
+        free follow-up, see ``payout_for``)."""
+        return self.payout_for(self.helper_id)
+
+    def payout_for(self, helper_id: int | None) -> int:
+        """What this helper would earn for the visit. A free follow-up costs the customer
+        nothing: by default (settings.FOLLOW_UP_PAYOUT "others") the original helper does it
+        as their warranty, unpaid, and anyone else gets the normal net payout from the
+        platform; "everyone" pays the original helper too, "nobody" pays no one."""
+        if self.follow_up_of_id is None:
+            return net_payout(self.price_total, self.commission)
+        rule = settings.FOLLOW_UP_PAYOUT
+        original = helper_id is not None and helper_id == self.preferred_helper_id
+        if rule == "nobody" or (rule == "others" and original):
+            return 0
+        return self.follow_up_payout
 
 
 class BookingEvent(StatusChange):

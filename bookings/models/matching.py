@@ -108,6 +108,11 @@ class Offer(models.Model):
         """Offered in a wider wave although the visit is beyond the helper's own radius."""
         return bool(self.breakdown.get("outside_area"))
 
+    @property
+    def payout(self) -> int:
+        """What this helper earns if they take the job."""
+        return self.booking.payout_for(self.helper_id)
+
 
 class HelperSlot(models.Model):
     """Matching's read model of helpers: where and when an approved helper can be offered jobs

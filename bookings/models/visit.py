@@ -7,6 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models.booking import Booking
 
 
+class WithdrawReason(models.TextChoices):
+    """Why a helper gives a job back (kept in the BookingEvent's data)."""
+
+    ILL = "ill", _("I am ill")
+    EMERGENCY = "emergency", _("An emergency")
+    TRANSPORT = "transport", _("I have no way to get there")
+    OTHER = "other", _("Another reason")
+
+
 class VisitReport(models.Model):
     """What the helper did, written when they complete the visit; the customer keeps it with
     the booking (and a free follow-up starts from it)."""

@@ -1,0 +1,77 @@
+"""The visit on the helper's job page: on my way, the door code, start, complete with a report,
+customer not there, give back (issue: the visit)."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.models import Booking, BookingEvent, Offer, VisitReport
+from bookings.services import BookingError
+from bookings.services.visit import VisitReportInput, visit_complete, visit_on_my_way
+from helpers.models import HelperProfile
+from notifications.models import Notification
+from tests.factories import BookingFactory, HelperProfileFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+S = Booking.Status
+
+
+def soon(**fields: Any) -> Booking:
+    """A job of an approved helper starting in an hour."""
+    start = timezone.now() + timedelta(hours=1)
+    fields.setdefault("status", S.CONFIRMED)
+    return BookingFactory(starts_at=start, ends_at=start + timedelta(hours=1), **fields)
+
+
+def page(client: Any, booking: Booking) -> Any:
+    return client.get(reverse("bookings:helper_job", args=[booking.reference]))
+
+
+def post(client: Any, booking: Booking, action: str, data: dict[str, Any] | None = None) -> Any:
+    return client.post(reverse(f"bookings:{action}", args=[booking.reference]), data or {})
+
+
+REPORT = {"worked_minutes": "90", "work_done": "Router moved to the hall, repeater set up.",
+          "devices": "Internet-Box 3\nFritz!Repeater 1200", "recommendations": "Restart monthly."}  # fmt: skip
+
+
+def test_the_whole_visit_from_the_helpers_phone(client: Any) -> None:
+    booking = soon()
+    client.force_login(booking.helper.user)
+    response = page(client, booking)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert booking.street in body and "tel:+41791234567" in body and "geo:" in body
+    assert booking.visit_code not in body  # not before the helper is on the way
+
+    response = post(client, booking, "job_en_route", {"eta_minutes": "15"})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == S.EN_ROUTE and booking.eta_at is not None
+    assert booking.visit_code in page(client, booking).content.decode()
+    told = Notification.objects.get(kind=Notification.Kind.BOOKING_EN_ROUTE)
+    assert told.recipient == booking.customer and told.context["eta_minutes"] == 15
+
+    assert post(client, booking, "job_start", {"door_checked": "on"}).status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == S.IN_PROGRESS
+
+    response = page(client, booking)
+    assert "1 h 30 min – extra time CHF\xa039.50, total CHF\xa0118.50" in response.content.decode()
+    assert post(client, booking, "job_complete", REPORT).status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == S.COMPLETED
+    assert (booking.price_extra, booking.price_total, booking.worked_minutes) == (3950, 11850, 90)
+    assert booking.commission == 2370
+    report = VisitReport.objects.get(booking=booking)
+    assert report.devices == ["Internet-Box 3", "Fritz!Repeater 1200"]
+    assert HelperProfile.objects.get(pk=booking.helper_id).completed_jobs == 1
+
+    again = post(client, booking, "job_complete", REPORT)
+    assert again.status_code == 302
+    assert BookingEvent.objects.filter(booking=booking, to_status=S.COMPLETED).count() == 1
+    assert "already completed" in client.get(again.url).content.decode()
