@@ -12,6 +12,7 @@ from django.contrib.sessions.backends.base import SessionBase
 
 from bookings.models import Service
 from bookings.services import BookingRequest
+from helpers.models import HelperProfile
 
 SESSION_KEY = "booking_draft"
 STEPS = ("problem", "address", "time")
@@ -31,12 +32,30 @@ class BookingDraft:
         self.session.pop(SESSION_KEY, None)
         self.data = {}
 
-    def start(self, service: Service) -> None:
+    def start(self, service: Service, helper: HelperProfile | None = None) -> None:
         """Begin (or continue) booking this service; answers for another service are kept
-        except the service itself, so switching service does not mean typing it all again."""
+        except the service itself, so switching service does not mean typing it all again.
+        ``helper``: the one to ask first ("Book Lena again"); otherwise nobody is."""
         self.data["service"] = service.slug
         self.data.setdefault("key", str(uuid.uuid4()))
+        if helper is not None:
+            self.data["helper"] = str(helper.public_id)
+        else:
+            self.data.pop("helper", None)
         self.save()
+
+    @property
+    def preferred_helper(self) -> HelperProfile | None:
+        """The helper to ask first, while they are approved and do this kind of job."""
+        public_id, service = self.data.get("helper"), self.service
+        if not public_id or service is None:
+            return None
+        return (
+            HelperProfile.objects.approved()
+            .select_related("user")
+            .filter(public_id=public_id, skills=service.category_id)
+            .first()
+        )
 
     def update(self, **values: Any) -> None:
         self.data.update(values)
@@ -95,4 +114,5 @@ class BookingDraft:
             phone=self.data["phone"],
             timing=self.data["timing"],
             starts_at=self.starts_at,
+            preferred_helper=self.preferred_helper,
         )

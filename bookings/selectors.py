@@ -28,8 +28,10 @@ def booking_upcoming_and_past(user: Any) -> tuple[list[Booking], list[Booking]]:
 
 
 def booking_detail_for_customer(user: Any) -> QuerySet[Booking]:
-    return bookings_for_customer(user).prefetch_related(
-        Prefetch("events", queryset=BookingEvent.objects.order_by("at", "pk"))
+    return (
+        bookings_for_customer(user)
+        .select_related("report", "follow_up", "follow_up_of")
+        .prefetch_related(Prefetch("events", queryset=BookingEvent.objects.order_by("at", "pk")))
     )
 
 

@@ -1,8 +1,10 @@
 """What each booking status means for the customer, in one sentence, and what happens next;
 and the messages that quote the booking policy, with its numbers filled in when they are shown."""
 
-from datetime import time, timedelta
+import math
+from datetime import datetime, time, timedelta
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +20,8 @@ STATUS_EXPLANATIONS = {
     ),
     S.CONFIRMED: _("Your helper has confirmed. They will let you know when they are on the way."),
     S.EN_ROUTE: _(
-        "Your helper is on the way. When they arrive, tell them your visit code to start."
+        "Your helper is on the way. At the door they tell you the code shown here: open only "
+        "if it matches."
     ),
     S.IN_PROGRESS: _("Your helper is with you now. Take your time and ask anything."),
     S.COMPLETED: _("The visit is done. We hope everything works again!"),
@@ -40,6 +43,36 @@ STATUS_TONES = {
     S.UNFULFILLED: "warn",
     S.CANCELLED: "muted",
 }
+
+
+def live_sentence(booking: Booking, now: datetime) -> str:
+    """Where the visit stands, in one sentence with what happens next, naming the helper:
+    "Lena is on the way and arrives in about 15 minutes"."""
+    name = booking.helper.user.first_name if booking.helper_id and booking.helper else ""
+    status = booking.status
+    if status == S.CANCELLED and booking.no_show:
+        return gettext("Your helper could not reach you at the door, so the visit was closed.")
+    if not name or status not in (S.CONFIRMED, S.EN_ROUTE, S.IN_PROGRESS, S.COMPLETED):
+        return str(STATUS_EXPLANATIONS.get(S(status), ""))
+    if status == S.CONFIRMED:
+        when = formats.date_format(timezone.localtime(booking.starts_at), "D, j. M, H:i")
+        return gettext(
+            "%(name)s comes on %(when)s. You get a message as soon as %(name)s sets off."
+        ) % {"name": name, "when": when}
+    if status == S.EN_ROUTE:
+        if booking.eta_at and booking.eta_at > now:
+            minutes = math.ceil((booking.eta_at - now).total_seconds() / 60)
+            return ngettext(
+                "%(name)s is on the way and arrives in about %(minutes)s minute.",
+                "%(name)s is on the way and arrives in about %(minutes)s minutes.",
+                minutes,
+            ) % {"name": name, "minutes": minutes}
+        return gettext("%(name)s is on the way and should arrive any minute.") % {"name": name}
+    if status == S.IN_PROGRESS:
+        return gettext("%(name)s is with you now. Take your time and ask anything.") % {
+            "name": name
+        }
+    return gettext("%(name)s has completed the visit. The report is below.") % {"name": name}
 
 
 def _hhmm(at: time) -> str:

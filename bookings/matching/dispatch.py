@@ -108,6 +108,8 @@ def matching_advance(*, booking_id: int, now: datetime | None = None) -> int:
     offers_expire(booking=booking, now=now)
     policy = WavePolicy.from_settings()
     deadline = _deadline(booking, policy)
+    if booking.wave == 0 and (sent := _ask_preferred(booking, now)):
+        return sent
     while booking.wave < policy.waves and now < deadline:
         booking.wave += 1
         chosen = _best_candidates(booking, now, policy)
@@ -239,9 +241,23 @@ def _send(booking: Booking, chosen: list[Scored], now: datetime, expires: dateti
     return len(offers)
 
 
-def _ask_first(booking: Booking, helper: HelperProfile, now: datetime) -> None:
+def _ask_preferred(booking: Booking, now: datetime) -> int:
+    """The search's first wave goes to the helper the customer asked for ("Book Lena
+    again", a free follow-up) alone, if they are free then — once per booking: a helper who
+    was asked (or gave the job back) is not asked first again."""
+    if (
+        booking.preferred_helper_id is None
+        or booking.offers.filter(helper_id=booking.preferred_helper_id).exists()
+    ):
+        return 0
+    helper = HelperProfile.objects.filter(pk=booking.preferred_helper_id).first()
+    return _ask_first(booking, helper, now) if helper is not None else 0
+
+
+def _ask_first(booking: Booking, helper: HelperProfile, now: datetime) -> int:
     """A wave of one: the helper who had confirmed the old time, if they are free for the
-    new one (matching's other rules apply to them too)."""
+    new one, or the one the customer asked for (matching's other rules apply to them too).
+    Returns 1 if they were asked."""
     policy = WavePolicy.from_settings()
     search = booking_search(booking, now, extra_km=0, include_asked=True, only_helper=helper.pk)
     chosen = best(
@@ -250,15 +266,17 @@ def _ask_first(booking: Booking, helper: HelperProfile, now: datetime) -> None:
     )  # fmt: skip
     deadline = _deadline(booking, policy)
     if not chosen or now >= deadline:
-        return
-    expires = offer_expiry(asap=False, now=now, deadline=deadline, waves_left=policy.waves,
-                           policy=policy)  # fmt: skip
+        return 0
+    expires = offer_expiry(asap=_is_asap(booking), now=now, deadline=deadline,
+                           waves_left=policy.waves, policy=policy)  # fmt: skip
     booking.wave = 1
-    if _send(booking, chosen, now, expires):
+    sent = _send(booking, chosen, now, expires)
+    if sent:
         booking.next_wave_at = expires
         booking.save(update_fields=["wave", "next_wave_at"])
     else:
         booking.wave = 0
+    return sent
 
 
 def _give_up(booking: Booking, now: datetime) -> None:

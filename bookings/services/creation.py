@@ -15,6 +15,7 @@ from bookings.policy import BookingPolicy, asap_available, start_problem
 from bookings.pricing import PricingPolicy, Quote, quote
 from bookings.services.transitions import BookingError, booking_transition, record_event
 from bookings.texts import asap_unavailable_message
+from helpers.models import HelperProfile
 from mila.lib import geo
 from notifications.models import Notification
 from payments.gateway import Authorization, payment_gateway
@@ -36,6 +37,7 @@ class BookingRequest:
     phone: str
     timing: str
     starts_at: datetime | None  # None: as soon as possible
+    preferred_helper: HelperProfile | None = None  # asked first ("Book Lena again")
 
 
 def booking_quote(
@@ -134,6 +136,7 @@ def _save_request(
                 price_total=price.total,
                 commission=price.commission,
                 idempotency_key=idempotency_key,
+                preferred_helper=request.preferred_helper,
                 created_at=now,
             )
     except IntegrityError:

@@ -4,6 +4,7 @@ Server-rendered and complete without JavaScript; htmx only fills in the town fro
 postcode. Answers live in the session (bookings.draft) until the booking is confirmed.
 """
 
+import uuid
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from bookings.forms import AddressForm, ConfirmForm, ProblemForm, TimingForm
 from bookings.models import Booking, Service
 from bookings.policy import BookingPolicy, cancellation_terms
 from bookings.services import BookingError, booking_create, booking_quote
+from helpers.models import HelperProfile
 from mila.lib import geo
 
 STEP_FORMS: dict[str, type[Form]] = {
@@ -39,8 +41,22 @@ STEP_TITLES = {
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     service = get_object_or_404(Service.objects.bookable(), slug=slug)
     draft = BookingDraft(request.session)
-    draft.start(service)
+    draft.start(service, helper=_helper_asked_for(request, service))
     return redirect("bookings:step", step=draft.first_missing_step() or "problem")
+
+
+def _helper_asked_for(request: HttpRequest, service: Service) -> HelperProfile | None:
+    """``?helper=<public id>`` ("Book Lena again"): that helper, if approved for this kind
+    of job; anything else is ignored (the booking is then asked of everyone)."""
+    try:
+        public_id = uuid.UUID(request.GET.get("helper", ""))
+    except ValueError:
+        return None
+    return (
+        HelperProfile.objects.approved()
+        .filter(public_id=public_id, skills=service.category_id)
+        .first()
+    )
 
 
 def _redirect_to_missing(draft: BookingDraft, step: str | None = None) -> HttpResponse | None:
@@ -156,6 +172,7 @@ def _render_quote(request: HttpRequest, draft: BookingDraft, form: ConfirmForm) 
             "draft": draft,
             "service": service,
             "options": options,
+            "preferred_helper": draft.preferred_helper,
             "starts_at": starts_at,
             "free_until": free_until,
             "free_until_passed": free_until is None or free_until <= now,
