@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings.matching.candidates import best_candidates
 from bookings.matching.dispatch import booking_search
 from bookings.matching.responses import booking_assign, booking_search_again
-from bookings.models import Booking, BookingEvent, Offer, Service, ServiceCategory
+from bookings.models import Booking, BookingEvent, Offer, Service, ServiceCategory, VisitReport
 from bookings.services import BookingError, booking_cancel
 from helpers.models import HelperProfile
 from mila.lib.money import format_chf
@@ -62,6 +62,17 @@ class ServiceAdmin(admin.ModelAdmin):
     @admin.action(description=_("Stop selected services from being booked"))
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
         queryset.update(active=False)
+
+
+class VisitReportInline(admin.StackedInline):
+    model = VisitReport
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "minutes", "work_done", "devices", "recommendations")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 class BookingEventInline(admin.TabularInline):
@@ -202,7 +213,7 @@ class BookingAdmin(admin.ModelAdmin):
     list_select_related = ["service", "customer"]
     date_hierarchy = "starts_at"
     ordering = ["-starts_at"]
-    inlines = [OfferInline, BookingEventInline]
+    inlines = [VisitReportInline, OfferInline, BookingEventInline]
     actions = ["assign_helper", "search_again", "cancel_bookings"]
     readonly_fields = [f.name for f in Booking._meta.fields]
     fieldsets = (
@@ -211,7 +222,8 @@ class BookingAdmin(admin.ModelAdmin):
         (
             _("Visit"),
             {"fields": ("timing", "starts_at", "ends_at", "problem", "visit_code",
-                        "reschedule_count")},
+                        "reschedule_count", "eta_at", "worked_minutes", "no_show",
+                        "preferred_helper", "follow_up_of", "follow_up_payout")},
         ),
         (
             _("Address"),

@@ -111,7 +111,7 @@ class HelperProfileAdmin(admin.ModelAdmin):
     readonly_fields = [
         "user", "email", "phone", "public_id", "status", "status_reason", "reviewed_at", "city",
         "conduct_accepted_at", "created_at", "lat", "lng", "rating_average", "rating_count",
-        "completed_jobs", "acceptance_rate", "median_response_seconds",
+        "completed_jobs", "acceptance_rate", "median_response_seconds", "late_withdrawals",
     ]  # fmt: skip
     fieldsets = (
         (None, {"fields": ("user", "email", "phone", "tier", "status", "status_reason",
@@ -121,7 +121,8 @@ class HelperProfileAdmin(admin.ModelAdmin):
         (_("Service area"), {"fields": ("postcode", "city", "country", "lat", "lng",
                                         "radius_km", "max_jobs_per_day")}),
         (_("Statistics"), {"fields": ("rating_average", "rating_count", "completed_jobs",
-                                      "acceptance_rate", "median_response_seconds")}),
+                                      "acceptance_rate", "median_response_seconds",
+                                      "late_withdrawals")}),
     )  # fmt: skip
 
     form = HelperProfileAdminForm
