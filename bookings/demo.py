@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.models import Booking, BookingEvent, Service
+from bookings.models import Booking, BookingEvent, Service, VisitReport
 from bookings.pricing import FRIEND, PRO, PricingPolicy, quote
 from bookings.services import booking_transition
 from bookings.services.transitions import record_event
@@ -46,6 +46,16 @@ PATHS = {
     ],
     S.CANCELLED: [(S.SEARCHING, R.SYSTEM), (S.CANCELLED, R.CUSTOMER)],
     S.UNFULFILLED: [(S.SEARCHING, R.SYSTEM), (S.UNFULFILLED, R.SYSTEM)],
+}  # fmt: skip
+REPORTS = {  # the completed demo visit's report, in the customer's language
+    "de": ("Netflix und SRF Play auf dem Fernseher eingerichtet und gezeigt, wie man zwischen "
+           "den Apps wechselt.", "Passwörter stehen auf dem Zettel neben dem Fernseher."),
+    "fr": ("Netflix et Play RTS installés sur le téléviseur, et montré comment passer d'une "
+           "application à l'autre.", "Les mots de passe sont sur la feuille près du téléviseur."),
+    "it": ("Installati Netflix e Play RSI sul televisore e mostrato come passare da un'app "
+           "all'altra.", "Le password sono sul foglio accanto al televisore."),
+    "en": ("Set up Netflix and Play Suisse on the TV and showed how to switch between the "
+           "apps.", "The passwords are on the note next to the TV."),
 }  # fmt: skip
 ADDRESSES = {
     "anna@mila.example": ("Seefeldstrasse 12", "8008"),
@@ -139,6 +149,16 @@ def _create(customer: User, plan: tuple, now: datetime, helpers: HelperPicker) -
         booking_transition(
             booking=booking, to=to, actor=actor, role=role, now=min(at, now),
             helper=helper if to == S.CONFIRMED else None,
+        )  # fmt: skip
+    if status == S.EN_ROUTE:
+        Booking.objects.filter(pk=booking.pk).update(eta_at=now + timedelta(minutes=15))
+    if status == S.COMPLETED:
+        Booking.objects.filter(pk=booking.pk).update(worked_minutes=service.duration_minutes)
+        work_done, recommendations = REPORTS[customer.preferred_language]
+        VisitReport.objects.create(
+            booking=booking, work_done=work_done, devices=["Apple TV 4K", "Samsung QE55"],
+            recommendations=recommendations, minutes=service.duration_minutes,
+            created_at=booking.completed_at or now,
         )  # fmt: skip
 
 

@@ -1,8 +1,10 @@
 """Thin Celery wrappers (queue ``matching``). Failures are not retried here: a searching
-booking stays due, and the periodic sweep advances it."""
+booking stays due, and the periodic sweep advances it; a reminder not sent stays due until
+the next, closer one takes over."""
 
 from celery import shared_task
 
+from bookings import reminders
 from bookings.matching import dispatch
 
 
@@ -14,3 +16,8 @@ def advance_search(booking_id: int) -> int:
 @shared_task
 def sweep_matching() -> int:
     return dispatch.matching_sweep()
+
+
+@shared_task
+def send_reminders() -> int:
+    return reminders.reminders_send()
