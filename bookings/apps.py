@@ -9,10 +9,13 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Bookings")
 
     def ready(self) -> None:
+        from bookings import calendar
         from bookings.matching import receivers
-        from notifications.services import register_context_loader
+        from notifications.services import register_attachments, register_context_loader
 
         register_context_loader("booking_id", _load_booking)
+        for kind in calendar.CALENDAR_KINDS:
+            register_attachments(kind, calendar.notification_calendar)
         receivers.connect()
 
 

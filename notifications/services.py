@@ -33,6 +33,21 @@ def register_context_loader(key: str, loader: ContextLoader) -> None:
     CONTEXT_LOADERS[key] = loader
 
 
+# Apps may also attach files to the e-mails of a kind (a booking's calendar event). A builder
+# gets the notification and the template context (loaded objects included) and returns
+# (filename, content, mimetype) triples; it runs in the recipient's language, when the e-mail
+# is sent, so what it attaches is as current as the e-mail's text.
+Attachment = tuple[str, bytes | str, str]
+AttachmentBuilder = Callable[[Notification, dict[str, Any]], list[Attachment]]
+ATTACHMENT_BUILDERS: dict[str, list[AttachmentBuilder]] = {}
+
+
+def register_attachments(kind: str, builder: AttachmentBuilder) -> None:
+    builders = ATTACHMENT_BUILDERS.setdefault(kind, [])
+    if builder not in builders:  # registering twice (a second ready()) attaches once
+        builders.append(builder)
+
+
 def notify(
     *,
     recipient: Any,
@@ -141,10 +156,17 @@ def render_notification_email(notification: Notification) -> EmailMultiAlternati
         subject = render_to_string(f"{notification.template_dir}/subject.txt", context)
         body = render_to_string(f"{notification.template_dir}/body.txt", context)
         html = render_to_string(f"{notification.template_dir}/body.html", context)
+        attachments = [
+            attachment
+            for builder in ATTACHMENT_BUILDERS.get(notification.kind, [])
+            for attachment in builder(notification, context)
+        ]
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()), body=body, to=[recipient.email]
     )
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     return message
 
 
