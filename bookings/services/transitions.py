@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings import machine
 from bookings.matching.offers import offers_withdraw
 from bookings.matching.slots import slots_refresh
-from bookings.models import Booking, BookingEvent, Offer
+from bookings.models import Booking, BookingEvent, Offer, new_visit_code
 from helpers.models import HelperProfile
 
 Role = BookingEvent.Role
@@ -100,6 +100,8 @@ def _changes(
         changes["helper"] = None
     if to == Status.SEARCHING:
         changes |= {"wave": 0, "next_wave_at": now}
+        if booking.helper_id is not None:  # the helper who saw the door code is no longer it
+            changes["visit_code"] = new_visit_code()
     elif booking.status == Status.SEARCHING:
         changes["next_wave_at"] = None
     return changes
