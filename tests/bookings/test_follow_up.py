@@ -21,7 +21,7 @@ S = Booking.Status
 
 
 @pytest.fixture
-def visit(service: Any, make_helper: Any) -> Booking:
+def visit(service: Any, make_helper: Any) -> Any:
     """A completed visit by a helper who could come again (and four others who could too)."""
     lena = make_helper(2, user__first_name="Lena")
     for km in (0.5, 0.6, 0.7, 0.8):
@@ -42,7 +42,7 @@ def ask(visit: Booking, *, by: Any = None, now: datetime | None = None, **fields
     return follow_up
 
 
-def test_a_follow_up_is_free_and_asks_the_same_helper_first(visit: Booking) -> None:
+def test_a_follow_up_is_free_and_asks_the_same_helper_first(visit: Any) -> None:
     follow_up = ask(visit)
     assert (follow_up.status, follow_up.follow_up_of, follow_up.price_total) == (
         S.SEARCHING, visit, 0,
@@ -59,7 +59,7 @@ def test_a_follow_up_is_free_and_asks_the_same_helper_first(visit: Booking) -> N
                                        context__reference=follow_up.reference).exists()  # fmt: skip
 
 
-def test_when_the_helper_cannot_the_next_wave_asks_others(visit: Booking) -> None:
+def test_when_the_helper_cannot_the_next_wave_asks_others(visit: Any) -> None:
     follow_up = ask(visit)
     offer = Offer.objects.get(booking=follow_up)
     now = offer.expires_at + timedelta(seconds=1)
@@ -70,14 +70,14 @@ def test_when_the_helper_cannot_the_next_wave_asks_others(visit: Booking) -> Non
     assert paid is not None and paid.payout == 6320  # the normal net payout: 79.00 - 20 %
 
 
-def test_a_helper_not_free_then_is_skipped_and_others_are_asked(visit: Booking) -> None:
+def test_a_helper_not_free_then_is_skipped_and_others_are_asked(visit: Any) -> None:
     BookingFactory(status=S.CONFIRMED, helper=visit.helper, starts_at=three_days_ahead_at_ten())
     follow_up = ask(visit)
     assert visit.helper_id not in offered(follow_up)
     assert len(offered(follow_up)) == 4
 
 
-def test_once_per_booking_only(visit: Booking) -> None:
+def test_once_per_booking_only(visit: Any) -> None:
     ask(visit)
     with pytest.raises(BookingError) as refused:
         ask(visit)
@@ -85,7 +85,7 @@ def test_once_per_booking_only(visit: Booking) -> None:
     assert Booking.objects.filter(follow_up_of=visit).count() == 1
 
 
-def test_only_within_30_days_of_completion(visit: Booking) -> None:
+def test_only_within_30_days_of_completion(visit: Any) -> None:
     assert visit.completed_at is not None
     last = visit.completed_at + timedelta(days=30)
     with pytest.raises(BookingError) as refused:
@@ -94,7 +94,7 @@ def test_only_within_30_days_of_completion(visit: Booking) -> None:
     assert ask(visit, now=last, starts_at=three_days_ahead_at_ten() + timedelta(days=30))
 
 
-def test_only_the_customer_and_only_after_a_completed_visit(visit: Booking) -> None:
+def test_only_the_customer_and_only_after_a_completed_visit(visit: Any) -> None:
     with pytest.raises(BookingError) as refused:
         ask(visit, by=UserFactory())
     assert refused.value.code == "forbidden"
@@ -105,7 +105,7 @@ def test_only_the_customer_and_only_after_a_completed_visit(visit: Booking) -> N
     assert refused.value.code == "status"
 
 
-def test_a_follow_up_has_no_follow_up_of_its_own(visit: Booking) -> None:
+def test_a_follow_up_has_no_follow_up_of_its_own(visit: Any) -> None:
     follow_up = ask(visit)
     Booking.objects.filter(pk=follow_up.pk).update(status=S.COMPLETED, completed_at=timezone.now(),
                                                    helper=visit.helper)  # fmt: skip
@@ -115,7 +115,7 @@ def test_a_follow_up_has_no_follow_up_of_its_own(visit: Booking) -> None:
     assert refused.value.code == "follow_up"
 
 
-def test_the_customer_asks_on_the_booking_page(client: Any, visit: Booking) -> None:
+def test_the_customer_asks_on_the_booking_page(client: Any, visit: Any) -> None:
     client.force_login(visit.customer)
     detail = reverse("bookings:detail", args=[visit.reference])
     page = client.get(detail).content.decode()
@@ -141,7 +141,7 @@ def test_the_customer_asks_on_the_booking_page(client: Any, visit: Booking) -> N
     )
 
 
-def test_someone_elses_booking_is_a_404(client: Any, visit: Booking) -> None:
+def test_someone_elses_booking_is_a_404(client: Any, visit: Any) -> None:
     client.force_login(UserFactory())
     url = reverse("bookings:follow_up", args=[visit.reference])
     assert client.get(url).status_code == 404
@@ -149,7 +149,7 @@ def test_someone_elses_booking_is_a_404(client: Any, visit: Booking) -> None:
     assert not Booking.objects.filter(follow_up_of=visit).exists()
 
 
-def test_book_the_same_helper_again_asks_them_first(client: Any, visit: Booking) -> None:
+def test_book_the_same_helper_again_asks_them_first(client: Any, visit: Any) -> None:
     client.force_login(visit.customer)
     start = three_days_ahead_at_ten()
     client.get(
@@ -176,7 +176,7 @@ def test_book_the_same_helper_again_asks_them_first(client: Any, visit: Booking)
 
 
 def test_an_unknown_or_unapproved_helper_in_the_link_is_ignored(
-    client: Any, visit: Booking
+    client: Any, visit: Any
 ) -> None:
     visit.helper.status = "suspended"
     visit.helper.save()

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 S = Booking.Status
 
 
-def soon(**fields: Any) -> Booking:
+def soon(**fields: Any) -> Any:
     """A job of an approved helper starting in an hour."""
     start = timezone.now() + timedelta(hours=1)
     fields.setdefault("status", S.CONFIRMED)
