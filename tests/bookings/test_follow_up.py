@@ -175,9 +175,7 @@ def test_book_the_same_helper_again_asks_them_first(client: Any, visit: Any) -> 
     assert offered(booking) == {visit.helper_id}  # alone in the first wave
 
 
-def test_an_unknown_or_unapproved_helper_in_the_link_is_ignored(
-    client: Any, visit: Any
-) -> None:
+def test_an_unknown_or_unapproved_helper_in_the_link_is_ignored(client: Any, visit: Any) -> None:
     visit.helper.status = "suspended"
     visit.helper.save()
     client.get(
