@@ -3,10 +3,11 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from bookings.models import Booking, Service
-from notifications.services import notify
+from notifications.services import notify, notify_many
 
 LANGUAGES = ("de", "fr", "it", "en")
 
@@ -41,3 +42,21 @@ def notify_booking(booking: Booking, kind: str, *, recipients: Iterable[Any], **
             context["audience"] = "helper"
             context["url"] = reverse("bookings:helper_job", args=[booking.reference])
         notify(recipient=recipient, kind=kind, context=context)
+
+
+def notify_staff(booking: Booking, kind: str, **extra: Any) -> None:
+    """Alert every active staff member about this booking (one INSERT), with a link to its
+    admin page."""
+    context = {
+        "booking_id": booking.pk,
+        "reference": booking.reference,
+        "service": service_names(booking.service),
+        "starts_at": booking.starts_at.isoformat(),
+        "timing": booking.timing,
+        "postcode": booking.postcode,
+        "city": booking.city,
+        "url": reverse("admin:bookings_booking_change", args=[booking.pk]),
+        **extra,
+    }
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True)
+    notify_many(kind=kind, contexts={pk: context for pk in staff.values_list("pk", flat=True)})

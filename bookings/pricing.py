@@ -120,9 +120,21 @@ def quote(
     if price <= 0 or duration_minutes <= 0 or extra_units < 0:
         raise ValueError("price and duration must be positive, extra time not negative")
     base = tier_price(price, tier, policy, pro_only=pro_only)
-    lines = [QuoteLine("base", base)]
+    surcharge = 0
     if is_last_minute(starts_at=starts_at, booked_at=booked_at, policy=policy):
-        lines.append(QuoteLine("last_minute", round_to_5(base * policy.last_minute_percent / 100)))
+        surcharge = round_to_5(base * policy.last_minute_percent / 100)
+    return _priced(base=base, surcharge=surcharge, extra_units=extra_units,
+                   duration_minutes=duration_minutes, tier=tier, policy=policy)  # fmt: skip
+
+
+def _priced(
+    *, base: int, surcharge: int, extra_units: int, duration_minutes: int, tier: str,
+    policy: PricingPolicy,
+) -> Quote:  # fmt: skip
+    """The lines (base, surcharge if any, extra time if any) and the commission of their sum."""
+    lines = [QuoteLine("base", base)]
+    if surcharge:
+        lines.append(QuoteLine("last_minute", surcharge))
     if extra_units:
         unit = extra_time_unit_price(base, duration_minutes, policy)
         lines.append(QuoteLine("extra_time", unit * extra_units, quantity=extra_units))
@@ -152,16 +164,5 @@ def final_quote(
         worked_minutes=worked_minutes, duration_minutes=duration_minutes,
         unit_minutes=policy.extra_time_unit_minutes,
     )  # fmt: skip
-    lines = [QuoteLine("base", base)]
-    if surcharge:
-        lines.append(QuoteLine("last_minute", surcharge))
-    if units:
-        unit = extra_time_unit_price(base, duration_minutes, policy)
-        lines.append(QuoteLine("extra_time", unit * units, quantity=units))
-    total = sum(line.amount for line in lines)
-    return Quote(
-        tier=tier,
-        lines=tuple(lines),
-        commission=percent_of(total, policy.commission_percent),
-        duration_minutes=duration_minutes,
-    )
+    return _priced(base=base, surcharge=surcharge, extra_units=units,
+                   duration_minutes=duration_minutes, tier=tier, policy=policy)  # fmt: skip

@@ -12,9 +12,7 @@ row lock serialises the runs, and the first moves ``next_wave_at`` on.
 import logging
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from bookings.matching.candidates import (
@@ -34,7 +32,7 @@ from bookings.matching.waves import (
     wave_extra_km,
 )
 from bookings.models import Booking, BookingEvent, Offer
-from bookings.notices import notify_booking, service_names
+from bookings.notices import notify_booking, notify_staff
 from bookings.services.transitions import booking_transition
 from helpers.models import HelperProfile
 from notifications.models import Notification
@@ -294,17 +292,4 @@ def _give_up(booking: Booking, now: datetime) -> None:
         data={"waves": waves_sent}, now=now,
     )  # fmt: skip
     notify_booking(booking, Notification.Kind.BOOKING_UNFULFILLED, recipients=[booking.customer])
-    context = {
-        "booking_id": booking.pk,
-        "reference": booking.reference,
-        "service": service_names(booking.service),
-        "starts_at": booking.starts_at.isoformat(),
-        "timing": booking.timing,
-        "postcode": booking.postcode,
-        "city": booking.city,
-        "waves": waves_sent,
-        "url": reverse("admin:bookings_booking_change", args=[booking.pk]),
-    }
-    staff = get_user_model().objects.filter(is_staff=True, is_active=True)
-    notify_many(kind=Notification.Kind.STAFF_UNFULFILLED,
-                contexts={pk: context for pk in staff.values_list("pk", flat=True)})  # fmt: skip
+    notify_staff(booking, Notification.Kind.STAFF_UNFULFILLED, waves=waves_sent)

@@ -12,23 +12,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.matching import dispatch
 from bookings.matching.offers import offer_gave_back
 from bookings.models import Booking, BookingEvent, Offer, VisitReport, WithdrawReason
-from bookings.notices import notify_booking, service_names
+from bookings.notices import notify_booking, notify_staff
 from bookings.policy import BookingPolicy, is_late_withdrawal, no_show_fee, no_show_from
 from bookings.pricing import PricingPolicy, Quote, final_quote
 from bookings.services.transitions import BookingError, booking_transition
 from helpers.models import HelperProfile
 from notifications.models import Notification
-from notifications.services import notify_many
 
 Status = Booking.Status
 Role = BookingEvent.Role
@@ -196,25 +193,6 @@ def no_show_possible_from(booking: Booking) -> datetime:
     )
 
 
-def _staff_contexts(context: dict[str, Any]) -> dict[int, dict[str, Any]]:
-    staff = get_user_model().objects.filter(is_staff=True, is_active=True)
-    return {pk: context for pk in staff.values_list("pk", flat=True)}
-
-
-def _staff_context(booking: Booking, **extra: Any) -> dict[str, Any]:
-    return {
-        "booking_id": booking.pk,
-        "reference": booking.reference,
-        "service": service_names(booking.service),
-        "starts_at": booking.starts_at.isoformat(),
-        "timing": booking.timing,
-        "postcode": booking.postcode,
-        "city": booking.city,
-        "url": reverse("admin:bookings_booking_change", args=[booking.pk]),
-        **extra,
-    }
-
-
 @transaction.atomic
 def visit_no_show(*, booking: Booking, user: Any, now: datetime | None = None) -> Booking:
     """The helper is at the door and nobody opens: once they waited past the start (or the
@@ -245,10 +223,7 @@ def visit_no_show(*, booking: Booking, user: Any, now: datetime | None = None) -
     name = helper.user.first_name
     notify_booking(booking, Notification.Kind.BOOKING_NO_SHOW, recipients=[booking.customer],
                    helper_name=name, fee=fee)  # fmt: skip
-    notify_many(
-        kind=Notification.Kind.STAFF_NO_SHOW,
-        contexts=_staff_contexts(_staff_context(booking, helper_name=helper.public_name, fee=fee)),
-    )
+    notify_staff(booking, Notification.Kind.STAFF_NO_SHOW, helper_name=helper.public_name, fee=fee)
     return booking
 
 
@@ -281,9 +256,9 @@ def visit_withdraw(
             late_withdrawals=F("late_withdrawals") + 1
         )
         hours = max(0, int((booking.starts_at - now).total_seconds() // 3600))
-        context = _staff_context(
-            booking, helper_name=helper.public_name, hours_before=hours, reason=reason,
-            note=note, late_withdrawals=helper.late_withdrawals + 1,
+        notify_staff(
+            booking, Notification.Kind.STAFF_LATE_WITHDRAWAL, helper_name=helper.public_name,
+            hours_before=hours, reason=reason, note=note,
+            late_withdrawals=helper.late_withdrawals + 1,
         )  # fmt: skip
-        notify_many(kind=Notification.Kind.STAFF_LATE_WITHDRAWAL, contexts=_staff_contexts(context))
     return booking

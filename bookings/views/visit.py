@@ -4,17 +4,19 @@ not there, give back. Each action is a plain form post (htmx sends it inline and
 job in place); a repeated post is a no-op with a message, never a second change."""
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from bookings.forms import CompleteForm, EnRouteForm, NoShowForm, StartForm, WithdrawForm
@@ -60,8 +62,11 @@ def _version(booking: Booking) -> str:
     return hashlib.blake2s(repr(seen).encode(), digest_size=8).hexdigest()
 
 
-def _context(booking: Booking, now: datetime, **forms: Form) -> dict[str, Any]:
+def _context(
+    booking: Booking, now: datetime, forms: dict[str, Form] | None = None
+) -> dict[str, Any]:
     """The job and the forms of its status (the ones given keep what was typed, and errors)."""
+    forms = forms or {}
     context: dict[str, Any] = {
         "job": booking,
         "now": now,
@@ -115,7 +120,10 @@ def job_live(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _after(
-    request: HttpRequest, reference: str, error: BookingError | None = None, **forms: Form
+    request: HttpRequest,
+    reference: str,
+    error: BookingError | None = None,
+    forms: dict[str, Form] | None = None,
 ) -> HttpResponse:
     """The job again (inline for htmx, or by redirect), with what happened."""
     if error is not None:
@@ -129,9 +137,9 @@ def _after(
             return response
         return redirect("bookings:helper_dashboard")
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, JOB_PARTIAL, _context(booking, timezone.now(), **forms))
+        return render(request, JOB_PARTIAL, _context(booking, timezone.now(), forms))
     if forms:  # a form with errors: show it again, with what was typed
-        return render(request, "bookings/job.html", _context(booking, timezone.now(), **forms))
+        return render(request, "bookings/job.html", _context(booking, timezone.now(), forms))
     return redirect("bookings:helper_job", reference=reference)
 
 
@@ -144,86 +152,88 @@ def _own_post(request: HttpRequest, reference: str) -> Booking:
     return booking
 
 
-@login_required
-@require_POST
-def on_my_way(request: HttpRequest, reference: str) -> HttpResponse:
-    booking = _own_post(request, reference)
-    form = EnRouteForm(request.POST)
-    if booking.status == Status.CONFIRMED and not form.is_valid():
-        return _after(request, reference, en_route_form=form)
-    try:
-        eta = form.cleaned_data["eta_minutes"] if form.is_valid() else 0
-        visit_on_my_way(booking=booking, user=request.user, eta_minutes=eta)
-    except BookingError as error:
-        return _after(request, reference, error)
-    messages.success(request, _("The customer knows you are on your way. Safe travels!"))
-    return _after(request, reference)
+@dataclass(frozen=True)
+class Action:
+    """One of the job page's actions: its form (under this name in the page's context), the
+    statuses it starts from (elsewhere the service refuses it, form or not), the service
+    call with the form's values, and what the helper is told when it worked."""
+
+    form_name: str
+    form: Callable[[QueryDict, Booking], Form]
+    starts_from: tuple[str, ...]
+    run: Callable[[Booking, Any, dict[str, Any]], Any]
+    done: Any
 
 
-@login_required
-@require_POST
-def start(request: HttpRequest, reference: str) -> HttpResponse:
-    booking = _own_post(request, reference)
-    form = StartForm(request.POST)
-    if booking.status == Status.EN_ROUTE and not form.is_valid():
-        return _after(request, reference, start_form=form)
-    try:
-        visit_start(booking=booking, user=request.user)
-    except BookingError as error:
-        return _after(request, reference, error)
-    messages.success(request, _("The visit has started. Good luck!"))
-    return _after(request, reference)
-
-
-@login_required
-@require_POST
-def complete(request: HttpRequest, reference: str) -> HttpResponse:
-    booking = _own_post(request, reference)
-    form = CompleteForm(request.POST, prices=_prices(booking))
-    if booking.status == Status.IN_PROGRESS and not form.is_valid():
-        return _after(request, reference, complete_form=form)
-    data = form.cleaned_data if form.is_valid() else {}
-    try:
-        visit_complete(
-            booking=booking, user=request.user, worked_minutes=data.get("worked_minutes", 0),
-            report=VisitReportInput(data.get("work_done", ""), data.get("devices", []),
-                                    data.get("recommendations", "")),
-        )  # fmt: skip
-    except BookingError as error:
-        return _after(request, reference, error)
-    messages.success(
-        request, _("Thank you! The visit is completed and the customer has your report.")
+def _report(data: dict[str, Any]) -> VisitReportInput:
+    return VisitReportInput(
+        data.get("work_done", ""), data.get("devices", []), data.get("recommendations", "")
     )
-    return _after(request, reference)
 
 
-@login_required
-@require_POST
-def no_show(request: HttpRequest, reference: str) -> HttpResponse:
+ACTIONS = {
+    "en_route": Action(
+        "en_route_form", lambda data, _: EnRouteForm(data), (Status.CONFIRMED,),
+        lambda booking, user, data: visit_on_my_way(
+            booking=booking, user=user, eta_minutes=data.get("eta_minutes", 0)),
+        gettext_lazy("The customer knows you are on your way. Safe travels!"),
+    ),
+    "start": Action(
+        "start_form", lambda data, _: StartForm(data), (Status.EN_ROUTE,),
+        lambda booking, user, data: visit_start(booking=booking, user=user),
+        gettext_lazy("The visit has started. Good luck!"),
+    ),
+    "complete": Action(
+        "complete_form", lambda data, booking: CompleteForm(data, prices=_prices(booking)),
+        (Status.IN_PROGRESS,),
+        lambda booking, user, data: visit_complete(
+            booking=booking, user=user, worked_minutes=data.get("worked_minutes", 0),
+            report=_report(data)),
+        gettext_lazy("Thank you! The visit is completed and the customer has your report."),
+    ),
+    "no_show": Action(
+        "no_show_form", lambda data, _: NoShowForm(data), (Status.EN_ROUTE,),
+        lambda booking, user, data: visit_no_show(booking=booking, user=user),
+        gettext_lazy("Thank you. The visit is closed and our team has been told."),
+    ),
+    "withdraw": Action(
+        "withdraw_form", lambda data, _: WithdrawForm(data), tuple(POLLED),
+        lambda booking, user, data: visit_withdraw(
+            booking=booking, user=user, reason=data.get("reason", ""), note=data.get("note", "")),
+        gettext_lazy("The job is given back. We are looking for another helper."),
+    ),
+}  # fmt: skip
+
+
+def _act(request: HttpRequest, reference: str, name: str) -> HttpResponse:
+    """Post an action: a form with mistakes is shown again; otherwise the service decides
+    (and refuses with a message in the wrong status, or when it happened already)."""
+    action = ACTIONS[name]
     booking = _own_post(request, reference)
-    form = NoShowForm(request.POST)
-    if booking.status == Status.EN_ROUTE and not form.is_valid():
-        return _after(request, reference, no_show_form=form)
+    form = action.form(request.POST, booking)
+    valid = form.is_valid()
+    if booking.status in action.starts_from and not valid:
+        return _after(request, reference, forms={action.form_name: form})
     try:
-        visit_no_show(booking=booking, user=request.user)
+        action.run(booking, request.user, form.cleaned_data if valid else {})
     except BookingError as error:
         return _after(request, reference, error)
-    messages.success(request, _("Thank you. The visit is closed and our team has been told."))
+    messages.success(request, action.done)
     return _after(request, reference)
 
 
-@login_required
-@require_POST
-def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
-    booking = _own_post(request, reference)
-    form = WithdrawForm(request.POST)
-    if booking.status in POLLED and not form.is_valid():
-        return _after(request, reference, withdraw_form=form)
-    data = form.cleaned_data if form.is_valid() else {}
-    try:
-        visit_withdraw(booking=booking, user=request.user, reason=data.get("reason", ""),
-                       note=data.get("note", ""))  # fmt: skip
-    except BookingError as error:
-        return _after(request, reference, error)
-    messages.success(request, _("The job is given back. We are looking for another helper."))
-    return _after(request, reference)
+def _action_view(name: str) -> Callable[[HttpRequest, str], HttpResponse]:
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, reference: str) -> HttpResponse:
+        return _act(request, reference, name)
+
+    view.__name__ = view.__qualname__ = name
+    return view
+
+
+on_my_way = _action_view("en_route")
+start = _action_view("start")
+complete = _action_view("complete")
+no_show = _action_view("no_show")
+withdraw = _action_view("withdraw")

@@ -10,6 +10,8 @@ from bookings.pricing import (
     PricingPolicy,
     Quote,
     QuoteLine,
+    extra_time_units,
+    final_quote,
     percent_of,
     quote,
     round_to_5,
@@ -213,3 +215,25 @@ def test_round_to_5(rappen: float, expected: int) -> None:
 def test_negative_or_zero_input_is_refused(kwargs: dict) -> None:
     with pytest.raises(ValueError, match="positive"):
         quote_for(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("worked", "units"), [(30, 0), (60, 0), (61, 1), (90, 1), (91, 2), (120, 2), (480, 14)]
+)
+def test_extra_time_is_counted_in_started_half_hours_beyond_the_duration(
+    worked: int, units: int
+) -> None:
+    assert extra_time_units(worked_minutes=worked, duration_minutes=60, unit_minutes=30) == units
+
+
+def test_the_final_price_keeps_what_was_accepted_and_adds_the_extra_time() -> None:
+    policy = PricingPolicy()
+    final = final_quote(base=7900, surcharge=1580, duration_minutes=60, worked_minutes=100,
+                        tier="friend", policy=policy)  # fmt: skip
+    assert [(line.code, line.amount, line.quantity) for line in final.lines] == [
+        ("base", 7900, 1), ("last_minute", 1580, 1), ("extra_time", 7900, 2),
+    ]  # fmt: skip
+    assert (final.total, final.commission) == (17380, 3476)
+    free = final_quote(base=0, surcharge=0, duration_minutes=60, worked_minutes=120,
+                       tier="friend", policy=policy)  # fmt: skip
+    assert (free.total, free.commission) == (0, 0)  # a free follow-up stays free
