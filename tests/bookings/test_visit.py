@@ -42,7 +42,7 @@ REPORT = {
 
 
 def test_the_whole_visit_from_the_helpers_phone(client: Any) -> None:
-    booking = soon()
+    booking = soon(helper__user__preferred_language="en")
     client.force_login(booking.helper.user)
     response = page(client, booking)
     assert response.status_code == 200
