@@ -1,10 +1,17 @@
 """Pages that belong to the site as a whole: home, about (with data attribution), imprint,
-privacy, and a health check for load balancers."""
+privacy, a health check for load balancers, robots.txt and the favicon."""
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+
+# Pages that are someone's own (bookings, jobs, accounts) or staff's are no business of
+# search engines; the rest of the site is.
+ROBOTS_DISALLOW = ("/admin/", "/account/", "/accounts/", "/bookings/", "/book/", "/helper/",
+                   "/inbox/")  # fmt: skip
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -28,3 +35,17 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers (and the admin, which links none) ask for /favicon.ico: the logo."""
+    return HttpResponseRedirect(static("img/logo.svg"))

@@ -49,6 +49,28 @@ def test_health(client) -> None:
     assert client.get(reverse("health")).json() == {"status": "ok"}
 
 
+def test_robots_txt_keeps_crawlers_out_of_private_pages(client) -> None:
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert {"Disallow: /admin/", "Disallow: /bookings/", "Disallow: /helper/"} <= set(lines)
+    assert "Disallow: /" not in lines  # the public pages stay findable
+
+
+def test_the_favicon_is_the_logo(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response.url.endswith("/img/logo.svg")
+
+
+def test_pages_use_only_valid_attributes_for_htmx(client) -> None:
+    """htmx reads data-hx-*: an hx-headers attribute on <body> is invalid HTML."""
+    body = client.get(reverse("home")).content.decode()
+    assert "<body data-hx-headers=" in body and " hx-headers=" not in body
+    assert 'name="htmx-config" content=\'{"includeIndicatorStyles": false}\'' in body
+
+
 @pytest.mark.usefixtures("catalogue")
 def test_seed_demo_is_idempotent(client, capsys) -> None:
     call_command("seed_demo")
