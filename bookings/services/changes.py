@@ -170,9 +170,15 @@ def booking_reschedule(
         raise BookingError(refusal[1], code=refusal[0])
     if starts_at == booking.starts_at:  # the same move posted twice: it happened already
         return booking
-    if start_problem(starts_at, now=now, tz=timezone.get_default_timezone(), policy=policy):
+    if start_problem(
+        starts_at, duration_minutes=booking.service.duration_minutes, now=now,
+        tz=timezone.get_default_timezone(), policy=policy,
+    ):  # fmt: skip
         raise BookingError(_("This time cannot be booked."), code="time")
-    previous: dict[str, Any] = {"starts_at": booking.starts_at.isoformat()}
+    previous: dict[str, Any] = {
+        "starts_at": booking.starts_at.isoformat(),
+        "timing": booking.timing,
+    }
     helper = booking.helper
     if helper is not None:
         previous["helper_id"] = helper.pk

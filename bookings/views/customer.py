@@ -32,6 +32,7 @@ from bookings.services import (
 from bookings.services.follow_up import booking_follow_up, follow_up_deadline, follow_up_refusal
 from bookings.services.visit import en_route_from
 from bookings.texts import live_sentence
+from mila.lib.money import format_chf
 
 Status = Booking.Status
 LIVE_PARTIAL = "bookings/detail.html#live"
@@ -162,16 +163,23 @@ def booking_reschedule_view(request: HttpRequest, reference: str) -> HttpRespons
     if problem:
         messages.error(request, problem)
         return redirect("bookings:detail", reference=booking.reference)
-    form = StartTimeForm(request.POST or None)
+    form = StartTimeForm(request.POST or None, duration_minutes=booking.service.duration_minutes)
     if request.method == "POST" and form.is_valid():
+        was = booking.price_total
         try:
-            booking_reschedule(
+            moved = booking_reschedule(
                 booking=booking, actor=request.user, starts_at=form.cleaned_data["starts_at"]
             )
         except BookingError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your visit has been moved."))
+            if moved.price_total < was:
+                messages.info(
+                    request,
+                    _("The last-minute surcharge no longer applies: you now pay %(total)s.")
+                    % {"total": format_chf(moved.price_total)},
+                )
             return redirect("bookings:detail", reference=booking.reference)
     return render(
         request,
@@ -180,6 +188,7 @@ def booking_reschedule_view(request: HttpRequest, reference: str) -> HttpRespons
             "booking": booking,
             "form": form,
             "moves_left": BookingPolicy.from_settings().max_reschedules - booking.reschedule_count,
+            "total_without_surcharge": booking.price_total - booking.price_surcharge,
         },
     )
 
@@ -195,7 +204,11 @@ def booking_follow_up_view(request: HttpRequest, reference: str) -> HttpResponse
             return redirect("bookings:detail", reference=booking.follow_up.reference)
         messages.error(request, refusal[1])
         return redirect("bookings:detail", reference=booking.reference)
-    form = FollowUpForm(request.POST or None, initial={"timing": Booking.Timing.SCHEDULED})
+    form = FollowUpForm(
+        request.POST or None,
+        initial={"timing": Booking.Timing.SCHEDULED},
+        duration_minutes=booking.service.duration_minutes,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             follow_up = booking_follow_up(

@@ -211,3 +211,32 @@ def test_moving_a_last_minute_visit_drops_the_surcharge(client, customer) -> Non
     assert booking.price_surcharge == 0
     assert booking.price_total == booking.price_base
     assert booking.commission == (booking.price_total * 20 + 50) // 100
+
+
+def test_an_asap_booking_nobody_took_shows_when_it_was_booked_not_an_invented_slot(
+    client, customer
+) -> None:
+    booked = timezone.now() - timedelta(hours=3)
+    booking = BookingFactory(customer=customer, status="cancelled", timing="asap",
+                             created_at=booked, starts_at=booked,
+                             ends_at=booked + timedelta(hours=1))  # fmt: skip
+    body = client.get(reverse("bookings:detail", args=[booking.reference])).content.decode()
+    booked_local = timezone.localtime(booked)
+    assert "As soon as possible (booked " in body
+    assert booked_local.strftime("%H:%M") + "–" not in body  # no "09:10–10:10" slot
+
+
+def test_moving_an_asap_booking_says_so_and_states_the_price_change_first(client, customer) -> None:
+    now = timezone.now()
+    booking = BookingFactory(customer=customer, timing="asap", starts_at=now,
+                             ends_at=now + timedelta(hours=1), price_surcharge=1580)  # fmt: skip
+    assert booking.price_total == 9480
+    page = client.get(reverse("bookings:reschedule", args=[booking.reference])).content.decode()
+    assert "you then pay CHF\xa079.00 instead of CHF\xa094.80" in page  # before confirming
+    response = client.post(reverse("bookings:reschedule", args=[booking.reference]), _new_slot(),
+                           follow=True)  # fmt: skip
+    body = response.content.decode()
+    assert "The last-minute surcharge no longer applies: you now pay CHF\xa079.00." in body
+    assert "Moved from “as soon as possible”" in body
+    booking.refresh_from_db()
+    assert (booking.price_total, booking.price_surcharge) == (7900, 0)
