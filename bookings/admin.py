@@ -19,6 +19,11 @@ from bookings.services import BookingError, booking_cancel
 from helpers.models import HelperProfile
 from mila.lib.money import format_chf
 
+PAYMENT_METHODS = {  # Booking.payment_method, as staff read it
+    "invoice": _("Invoice after the visit"),
+    "card": _("Card (amount reserved)"),
+    "free": _("Free of charge (follow-up)"),
+}
 # Staff may assign helpers who live a little further out than matching would ask.
 ASSIGN_EXTRA_KM = 10
 ASSIGN_LIST_LENGTH = 25
@@ -79,8 +84,13 @@ class BookingEventInline(admin.TabularInline):
     model = BookingEvent
     extra = 0
     can_delete = False
-    fields = ("at", "from_status", "to_status", "role", "actor", "note", "data")
+    fields = ("at", "from_status", "to_status", "role", "actor", "note", "details")
     readonly_fields = fields
+
+    @admin.display(description=_("details"))
+    def details(self, event: BookingEvent) -> str:
+        return describe_event_data(event.data)
+
     ordering = ["at", "pk"]
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -88,6 +98,32 @@ class BookingEventInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[BookingEvent]:
         return super().get_queryset(request).select_related("actor")
+
+
+# How a BookingEvent's details read: key → words with its value.
+EVENT_DETAILS: tuple[tuple[str, Any], ...] = (
+    ("fee", lambda fee: gettext("fee %(fee)s") % {"fee": format_chf(int(fee))}),
+    ("no_show", lambda yes: gettext("the customer was not there") if yes else ""),
+    ("eta_minutes", lambda m: gettext("arrives in %(minutes)s min") % {"minutes": m}),
+    ("minutes", lambda m: gettext("took %(minutes)s min") % {"minutes": m}),
+    ("reason", lambda reason: gettext("reason: %(reason)s") % {"reason": reason}),
+    ("late", lambda yes: gettext("less than 24 h before the start") if yes else ""),
+    ("wave", lambda wave: gettext("wave %(wave)s") % {"wave": wave}),
+    ("waves", lambda waves: gettext("after %(waves)s waves") % {"waves": waves}),
+)
+
+
+def describe_event_data(data: dict[str, Any]) -> str:
+    """A BookingEvent's details in words, times local and amounts in CHF (not raw JSON)."""
+    parts = []
+    moved = data.get("rescheduled") or {}
+    if moved.get("timing") == Booking.Timing.ASAP:
+        parts.append(gettext("moved from “as soon as possible”"))
+    elif moved.get("starts_at"):
+        old = timezone.localtime(datetime.fromisoformat(moved["starts_at"]))
+        parts.append(gettext("moved from %(when)s") % {"when": old.strftime("%d.%m.%Y %H:%M")})
+    parts += [describe(data[key]) for key, describe in EVENT_DETAILS if key in data]
+    return "; ".join(part for part in parts if part) or "–"
 
 
 def describe_breakdown(breakdown: dict[str, Any]) -> str:
@@ -202,7 +238,7 @@ class BookingAdmin(admin.ModelAdmin):
         "reference",
         "status",
         "service",
-        "customer",
+        "customer_name",
         "starts_at",
         "postcode",
         "total_chf",
@@ -215,7 +251,10 @@ class BookingAdmin(admin.ModelAdmin):
     ordering = ["-starts_at"]
     inlines = [VisitReportInline, OfferInline, BookingEventInline]
     actions = ["assign_helper", "search_again", "cancel_bookings"]
-    readonly_fields = [f.name for f in Booking._meta.fields]
+    readonly_fields = [f.name for f in Booking._meta.fields] + [
+        "base_chf", "surcharge_chf", "extra_chf", "total_chf", "commission_chf", "payment",
+        "cancellation_fee_chf", "follow_up_payout_chf",
+    ]  # fmt: skip
     fieldsets = (
         (None, {"fields": ("reference", "status", "customer", "service", "tier", "helper",
                            "wave", "next_wave_at")}),
@@ -223,7 +262,7 @@ class BookingAdmin(admin.ModelAdmin):
             _("Visit"),
             {"fields": ("timing", "starts_at", "ends_at", "problem", "visit_code",
                         "reschedule_count", "eta_at", "worked_minutes", "no_show",
-                        "preferred_helper", "follow_up_of", "follow_up_payout")},
+                        "preferred_helper", "follow_up_of", "follow_up_payout_chf")},
         ),
         (
             _("Address"),
@@ -231,8 +270,8 @@ class BookingAdmin(admin.ModelAdmin):
         ),
         (
             _("Price"),
-            {"fields": ("price_base", "price_surcharge", "price_extra", "price_total", "commission",
-                        "currency", "payment_method", "cancellation_fee", "cancellation_reason")},
+            {"fields": ("base_chf", "surcharge_chf", "extra_chf", "total_chf", "commission_chf",
+                        "payment", "cancellation_fee_chf", "cancellation_reason")},
         ),
         (
             _("History"),
@@ -250,6 +289,47 @@ class BookingAdmin(admin.ModelAdmin):
     @admin.display(description=_("total"), ordering="price_total")
     def total_chf(self, booking: Booking) -> str:
         return format_chf(booking.price_total)
+
+    @admin.display(description=_("base price"))
+    def base_chf(self, booking: Booking) -> str:
+        return format_chf(booking.price_base)
+
+    @admin.display(description=_("last-minute surcharge"))
+    def surcharge_chf(self, booking: Booking) -> str:
+        return format_chf(booking.price_surcharge)
+
+    @admin.display(description=_("extra time"))
+    def extra_chf(self, booking: Booking) -> str:
+        return format_chf(booking.price_extra)
+
+    @admin.display(description=_("commission"))
+    def commission_chf(self, booking: Booking) -> str:
+        return format_chf(booking.commission)
+
+    @admin.display(description=_("cancellation fee"))
+    def cancellation_fee_chf(self, booking: Booking) -> str:
+        return format_chf(booking.cancellation_fee)
+
+    @admin.display(description=_("follow-up payout"))
+    def follow_up_payout_chf(self, booking: Booking) -> str:
+        return format_chf(booking.follow_up_payout)
+
+    @admin.display(description=_("payment method"))
+    def payment(self, booking: Booking) -> str:
+        return str(PAYMENT_METHODS.get(booking.payment_method, booking.payment_method))
+
+    @admin.display(description=_("customer"), ordering="customer__last_name")
+    def customer_name(self, booking: Booking) -> str:
+        return booking.customer.get_full_name() or booking.customer.email
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:  # fmt: skip
+        """Every field is read-only (changes go through the actions): no Save buttons."""
+        hidden = ("show_save", "show_save_and_continue", "show_save_and_add_another")
+        extra_context = {**(extra_context or {}), **dict.fromkeys(hidden, False)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.action(description=_("Cancel selected bookings (no fee for the customer)"))
     def cancel_bookings(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:

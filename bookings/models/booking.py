@@ -261,4 +261,5 @@ class BookingEvent(StatusChange):
         indexes = [models.Index(fields=["booking", "at"], name="bookingevent_booking_at")]
 
     def __str__(self) -> str:
-        return f"{self.booking_id}: {self.from_status or '–'} → {self.to_status}"
+        before = self.get_from_status_display() if self.from_status else "–"
+        return f"{before} → {self.get_to_status_display()}"

@@ -45,6 +45,31 @@ def test_booking_detail_is_read_only_with_events(staff_client) -> None:
     assert staff_client.get(reverse("admin:bookings_booking_add")).status_code == 403
 
 
+def test_booking_detail_is_legible_for_staff(client) -> None:
+    """Amounts in CHF, a payment method in words, events in words and local time, no Save
+    button on a page where nothing can be saved."""
+    staff_client = client
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, preferred_language="en"))
+    booking = BookingFactory(price_surcharge=1580, customer__first_name="Anna",
+                             customer__last_name="Zingg")  # fmt: skip
+    booking.events.create(
+        from_status="searching", to_status="searching", role="customer",
+        data={"rescheduled": {"starts_at": "2026-12-24T09:00:00+00:00", "timing": "scheduled"},
+              "fee": 3950},
+    )  # fmt: skip
+    body = staff_client.get(reverse("admin:bookings_booking_change", args=[booking.pk])).content
+    html = body.decode()
+    assert "CHF\xa079.00" in html and "CHF\xa015.80" in html and "CHF\xa094.80" in html
+    assert ">9480<" not in html and ">7900<" not in html  # no raw Rappen
+    assert "Invoice after the visit" in html and ">invoice<" not in html
+    assert "moved from 24.12.2026 10:00" in html  # Zurich time, not UTC
+    assert "fee CHF\xa039.50" in html and "{&quot;rescheduled" not in html
+    assert "Looking for a helper → Looking for a helper" in html
+    assert 'name="_save"' not in html and 'name="_continue"' not in html
+    listing = staff_client.get(reverse("admin:bookings_booking_changelist")).content.decode()
+    assert "Anna Zingg" in listing
+
+
 def test_admin_action_cancels_through_the_service(staff_client) -> None:
     booking = BookingFactory(status="confirmed")
     response = staff_client.post(
