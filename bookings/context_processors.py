@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from bookings.policy import BookingPolicy
 from bookings.pricing import PricingPolicy
+from payments.gateway import payment_gateway
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
@@ -31,6 +32,7 @@ def policy_values() -> dict[str, Any]:
         "day_starts": booking.day_starts.strftime("%H:%M"),
         "day_ends": booking.day_ends.strftime("%H:%M"),
         "asap_until": booking.asap_last_start.strftime("%H:%M"),
+        "payment": payment_gateway().method,
     }
 
 

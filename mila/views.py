@@ -2,11 +2,14 @@
 privacy, a health check for load balancers, robots.txt and the favicon."""
 
 from django.db import connection
+from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+
+from bookings.models import Service
 
 # Pages that are someone's own (bookings, jobs, accounts) or staff's are no business of
 # search engines; the rest of the site is.
@@ -15,7 +18,10 @@ ROBOTS_DISALLOW = ("/admin/", "/account/", "/accounts/", "/bookings/", "/book/",
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/home.html")
+    """The home page; its "from" price is the cheapest bookable service's, as in the
+    catalogue."""
+    cheapest = Service.objects.bookable().aggregate(price=Min("price"))["price"]
+    return render(request, "pages/home.html", {"from_price": cheapest})
 
 
 def about(request: HttpRequest) -> HttpResponse:

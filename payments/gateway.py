@@ -13,6 +13,8 @@ class Authorization:
 
 
 class PaymentGateway(Protocol):
+    method: str  # what customers are told: "invoice" or "card"
+
     def authorize(self, booking: Any) -> Authorization:
         """Secure the payment for a booking the customer has just confirmed.
 
@@ -22,6 +24,8 @@ class PaymentGateway(Protocol):
 
 class InvoiceGateway:
     """The customer pays by invoice after the visit: nothing to secure up front."""
+
+    method = "invoice"
 
     def authorize(self, booking: Any) -> Authorization:
         return Authorization(approved=True, method="invoice", note="invoice")

@@ -86,3 +86,21 @@ def test_seed_demo_is_idempotent(client, capsys) -> None:
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"]
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_the_home_page_quotes_the_cheapest_service_and_the_same_payment_terms(client) -> None:
+    from bookings.models import Service
+    from mila.lib.money import format_chf
+
+    cheapest = min(Service.objects.bookable().values_list("price", flat=True))
+    client.cookies["django_language"] = "en"
+    home = client.get(reverse("home")).content.decode()
+    assert f"From {format_chf(cheapest)} per visit" in home
+    assert "CHF 49" not in home
+    terms = "You pay after the visit by invoice. Nothing is charged when you book."
+    assert terms in home
+    service = Service.objects.bookable().first()
+    assert service is not None
+    page = client.get(reverse("bookings:service", args=[service.slug])).content.decode()
+    assert terms in page and "amount is only reserved" not in home + page

@@ -31,10 +31,15 @@ print(json.dumps({"status": response.status_code, "headers": dict(response.heade
 
 @pytest.fixture(scope="module")
 def production_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Production settings with hashed static files collected, as a deployment has them."""
-    env = {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path_factory.mktemp("static"))}
-    collect = "import django; from django.core.management import call_command; django.setup(); "
-    result = _run(collect + "call_command('collectstatic', interactive=False, verbosity=0)", env)
+    """Production settings with hashed static files collected and the database migrated, as
+    a deployment has them."""
+    database = tmp_path_factory.mktemp("db") / "mila.sqlite3"
+    env = {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
+           "DATABASE_URL": f"sqlite:///{database}"}  # fmt: skip
+    setup = "import django; from django.core.management import call_command; django.setup(); "
+    commands = "call_command('migrate', verbosity=0); "
+    commands += "call_command('collectstatic', interactive=False, verbosity=0)"
+    result = _run(setup + commands, env)
     assert result.returncode == 0, result.stderr
     return env
 
