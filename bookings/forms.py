@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from bookings.models import Booking, Offer, WithdrawReason
-from bookings.policy import BookingPolicy, StartProblem, asap_available, start_problem
+from bookings.policy import (
+    BookingPolicy,
+    StartProblem,
+    asap_available,
+    start_problem,
+    start_slots,
+)
 from bookings.texts import asap_unavailable_message, start_message
 from mila.lib import geo
 from mila.lib.money import format_chf
@@ -17,15 +23,12 @@ from mila.lib.money import format_chf
 COUNTRY_NAMES = {"CH": _("Switzerland"), "DE": _("Germany"), "AT": _("Austria")}
 
 
-def time_slots(policy: BookingPolicy) -> list[tuple[str, str]]:
-    slots = []
-    minutes = policy.day_starts.hour * 60 + policy.day_starts.minute
-    last = policy.day_ends.hour * 60 + policy.day_ends.minute
-    while minutes <= last:
-        label = f"{minutes // 60:02d}:{minutes % 60:02d}"
-        slots.append((label, label))
-        minutes += policy.slot_minutes
-    return slots
+def time_slots(policy: BookingPolicy, *, duration_minutes: int) -> list[tuple[str, str]]:
+    """The start times to choose from: only those at which the visit ends in time."""
+    labels = [
+        at.strftime("%H:%M") for at in start_slots(duration_minutes=duration_minutes, policy=policy)
+    ]
+    return [(label, label) for label in labels]
 
 
 def local_start(day: date, at: time) -> datetime:
@@ -117,7 +120,8 @@ class AddressForm(forms.Form):
 
 
 class StartTimeForm(forms.Form):
-    """A date and a start time on the half hour, checked against the booking policy."""
+    """A date and a start time on the half hour for a visit of ``duration_minutes``, checked
+    against the booking policy."""
 
     date = forms.DateField(
         label=_("Date"),
@@ -131,13 +135,15 @@ class StartTimeForm(forms.Form):
         error_messages={"invalid": _("Please choose a start time.")},
     )
 
-    def __init__(self, *args: Any, now: datetime | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, duration_minutes: int, now: datetime | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
+        self.duration_minutes = duration_minutes
         self.policy = BookingPolicy.from_settings()
-        self.fields["time"].widget = forms.Select(
-            choices=[("", _("Choose a time")), *time_slots(self.policy)]
-        )
+        slots = time_slots(self.policy, duration_minutes=duration_minutes)
+        self.fields["time"].widget = forms.Select(choices=[("", _("Choose a time")), *slots])
         today = timezone.localdate(self.now)
         self.fields["date"].widget.attrs.update(
             {"min": today.isoformat(), "max": (today + self.policy.max_ahead).isoformat()}
@@ -159,11 +165,13 @@ class StartTimeForm(forms.Form):
             return data
         starts_at = local_start(day, at)
         problem = start_problem(
-            starts_at, now=self.now, tz=ZoneInfo(settings.TIME_ZONE), policy=self.policy
-        )
+            starts_at, duration_minutes=self.duration_minutes, now=self.now,
+            tz=ZoneInfo(settings.TIME_ZONE), policy=self.policy,
+        )  # fmt: skip
         if problem:
             field = "date" if problem in (StartProblem.PAST, StartProblem.TOO_FAR) else "time"
-            self.add_error(field, start_message(problem, self.policy))
+            message = start_message(problem, self.policy, duration_minutes=self.duration_minutes)
+            self.add_error(field, message)
         data["starts_at"] = starts_at
         return data
 

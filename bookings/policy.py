@@ -53,13 +53,29 @@ class StartProblem(StrEnum):
     TOO_SOON = "too_soon"
     TOO_FAR = "too_far"
     OUTSIDE_HOURS = "outside_hours"
+    ENDS_TOO_LATE = "ends_too_late"
     NOT_ON_SLOT = "not_on_slot"
 
 
+def _minute_of_day(at: time) -> int:
+    return at.hour * 60 + at.minute
+
+
+def start_slots(*, duration_minutes: int, policy: BookingPolicy) -> list[time]:
+    """The start times offered for a visit of this length: on the slot grid, from the start
+    of the helpers' day until the last one at which the visit still ends by the end of it
+    (helpers come until 21:00: a 60-minute visit starts at 20:00 at the latest)."""
+    first = _minute_of_day(policy.day_starts)
+    last = _minute_of_day(policy.day_ends) - duration_minutes
+    return [time(m // 60, m % 60) for m in range(first, last + 1, policy.slot_minutes)]
+
+
 def start_problem(
-    starts_at: datetime, *, now: datetime, tz: tzinfo, policy: BookingPolicy
-) -> StartProblem | None:
-    """Why a chosen start time cannot be booked, or None if it can."""
+    starts_at: datetime, *, duration_minutes: int, now: datetime, tz: tzinfo,
+    policy: BookingPolicy,
+) -> StartProblem | None:  # fmt: skip
+    """Why a chosen start time cannot be booked for a visit of ``duration_minutes``, or None
+    if it can: the visit must start and end within the helpers' day, on the slot grid."""
     local = starts_at.astimezone(tz)
     if starts_at <= now:
         return StartProblem.PAST
@@ -69,6 +85,8 @@ def start_problem(
         return StartProblem.TOO_FAR
     if not policy.day_starts <= local.time() <= policy.day_ends:
         return StartProblem.OUTSIDE_HOURS
+    if _minute_of_day(local.time()) + duration_minutes > _minute_of_day(policy.day_ends):
+        return StartProblem.ENDS_TOO_LATE
     if local.minute % policy.slot_minutes or local.second or local.microsecond:
         return StartProblem.NOT_ON_SLOT
     return None

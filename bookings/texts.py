@@ -9,7 +9,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
-from bookings.policy import BookingPolicy, RescheduleProblem, StartProblem
+from bookings.policy import BookingPolicy, RescheduleProblem, StartProblem, start_slots
 
 S = Booking.Status
 
@@ -79,8 +79,8 @@ def _hhmm(at: time) -> str:
     return at.strftime("%H:%M")
 
 
-def start_message(problem: StartProblem, policy: BookingPolicy) -> str:
-    """Why a start time cannot be booked, in the active language."""
+def start_message(problem: StartProblem, policy: BookingPolicy, *, duration_minutes: int) -> str:
+    """Why a start time cannot be booked for a visit this long, in the active language."""
     if problem == StartProblem.TOO_SOON:
         hours = int(policy.min_lead / timedelta(hours=1))
         return ngettext(
@@ -101,6 +101,14 @@ def start_message(problem: StartProblem, policy: BookingPolicy) -> str:
         return gettext("Our helpers come between %(start)s and %(end)s.") % {
             "start": _hhmm(policy.day_starts),
             "end": _hhmm(policy.day_ends),
+        }
+    if problem == StartProblem.ENDS_TOO_LATE:
+        slots = start_slots(duration_minutes=duration_minutes, policy=policy)
+        return gettext(
+            "Our helpers come until %(end)s, so the latest start for this visit is %(last)s."
+        ) % {
+            "end": _hhmm(policy.day_ends),
+            "last": _hhmm(slots[-1] if slots else policy.day_starts),
         }
     if problem == StartProblem.PAST:
         return gettext("This time has already passed. Please choose a later one.")

@@ -68,8 +68,12 @@ def _validate(request: BookingRequest, now: datetime) -> geo.Place:
     policy = BookingPolicy.from_settings()
     if request.timing == Booking.Timing.ASAP and not asap_available(now, tz=tz, policy=policy):
         raise BookingError(asap_unavailable_message(policy), code="time")
+    duration = request.service.duration_minutes
     if request.timing == Booking.Timing.SCHEDULED and (
-        request.starts_at is None or start_problem(request.starts_at, now=now, tz=tz, policy=policy)
+        request.starts_at is None
+        or start_problem(
+            request.starts_at, duration_minutes=duration, now=now, tz=tz, policy=policy
+        )
     ):
         raise BookingError(_("This time cannot be booked."), code="time")
     return place

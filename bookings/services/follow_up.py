@@ -73,7 +73,10 @@ def booking_follow_up(
         if not asap_available(now, tz=tz, policy=policy):
             raise BookingError(asap_unavailable_message(policy), code="time")
         starts_at = now
-    elif starts_at is None or start_problem(starts_at, now=now, tz=tz, policy=policy):
+    elif starts_at is None or start_problem(
+        starts_at, duration_minutes=original.service.duration_minutes, now=now, tz=tz,
+        policy=policy,
+    ):  # fmt: skip
         raise BookingError(_("This time cannot be booked."), code="time")
     fields = ("service", "tier", "street", "postcode", "city", "country", "lat", "lng", "phone")
     try:

@@ -77,6 +77,13 @@ def _initial(request: HttpRequest, draft: BookingDraft, step: str) -> dict[str, 
     return initial
 
 
+def _form_kwargs(draft: BookingDraft, step: str) -> dict[str, Any]:
+    """The time step offers only start times at which this service's visit ends in time."""
+    if step == "time" and draft.service is not None:
+        return {"duration_minutes": draft.service.duration_minutes}
+    return {}
+
+
 def step(request: HttpRequest, step: str) -> HttpResponse:
     if step not in STEP_FORMS:
         return redirect("bookings:catalogue")
@@ -84,7 +91,9 @@ def step(request: HttpRequest, step: str) -> HttpResponse:
     if response := _redirect_to_missing(draft, step):
         return response
     form_class = STEP_FORMS[step]
-    form = form_class(request.POST or None, initial=_initial(request, draft, step))
+    form = form_class(
+        request.POST or None, initial=_initial(request, draft, step), **_form_kwargs(draft, step)
+    )
     if request.method == "POST" and form.is_valid():
         draft.update(**_to_session(step, form.cleaned_data))
         following = STEPS[STEPS.index(step) + 1] if step != STEPS[-1] else None

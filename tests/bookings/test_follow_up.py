@@ -1,7 +1,7 @@
 """The free follow-up ("the problem is back") and "Book Lena again": the helper the customer
 knows is asked first."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.matching.dispatch import matching_advance
-from bookings.models import Booking, Offer
+from bookings.models import Booking, Offer, Service
 from bookings.services import BookingError
 from bookings.services.follow_up import booking_follow_up
 from notifications.models import Notification
-from tests.bookings.conftest import offered
+from tests.bookings.conftest import ZURICH, offered
 from tests.factories import BookingFactory, UserFactory, three_days_ahead_at_ten
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +113,18 @@ def test_a_follow_up_has_no_follow_up_of_its_own(visit: Any) -> None:
     with pytest.raises(BookingError) as refused:
         ask(follow_up)
     assert refused.value.code == "follow_up"
+
+
+@pytest.mark.parametrize(("duration", "last"), [(60, 20), (120, 19)])
+def test_a_follow_up_must_end_by_21(visit: Any, duration: int, last: int) -> None:
+    Service.objects.filter(pk=visit.service_id).update(duration_minutes=duration)
+    day = three_days_ahead_at_ten().date()
+    with pytest.raises(BookingError) as refused:
+        ask(visit, starts_at=datetime.combine(day, time(last, 30), tzinfo=ZURICH))
+    assert refused.value.code == "time"
+    assert not Booking.objects.filter(follow_up_of=visit).exists()
+    follow_up = ask(visit, starts_at=datetime.combine(day, time(last), tzinfo=ZURICH))
+    assert follow_up.ends_at == datetime.combine(day, time(21), tzinfo=ZURICH)
 
 
 def test_the_customer_asks_on_the_booking_page(client: Any, visit: Any) -> None:

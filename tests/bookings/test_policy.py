@@ -1,6 +1,6 @@
 """Booking rules as pure functions (DESIGN §5): no database, default BookingPolicy."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,12 +14,14 @@ from bookings.policy import (
     cancellation_terms,
     reschedule_problem,
     start_problem,
+    start_slots,
 )
 
 TZ = ZoneInfo("Europe/Zurich")
 POLICY = BookingPolicy()
 # A Monday morning in Zürich (summer time).
 NOW = datetime(2027, 5, 3, 8, 0, tzinfo=TZ)
+HOUR = 60  # minutes: the visit the start times below are checked for
 
 
 def local(day: int, hour: int, minute: int = 0, *, month: int = 5, second: int = 0) -> datetime:
@@ -45,7 +47,9 @@ def local(day: int, hour: int, minute: int = 0, *, month: int = 5, second: int =
         (local(4, 23, 0), NOW, StartProblem.OUTSIDE_HOURS),
         (local(4, 0, 0), NOW, StartProblem.OUTSIDE_HOURS),
         (local(4, 7, 0), NOW, None),
-        (local(4, 21, 0), NOW, None),
+        (local(4, 20, 0), NOW, None),  # a one-hour visit ends at 21:00
+        (local(4, 20, 30), NOW, StartProblem.ENDS_TOO_LATE),
+        (local(4, 21, 0), NOW, StartProblem.ENDS_TOO_LATE),
         (local(4, 10, 15), NOW, StartProblem.NOT_ON_SLOT),
         (local(4, 10, 30), NOW, None),
         (local(4, 10, 0, second=1), NOW, StartProblem.NOT_ON_SLOT),
@@ -53,7 +57,7 @@ def local(day: int, hour: int, minute: int = 0, *, month: int = 5, second: int =
     ],
 )
 def test_start_problem(starts_at: datetime, now: datetime, problem: StartProblem | None) -> None:
-    assert start_problem(starts_at, now=now, tz=TZ, policy=POLICY) == problem
+    assert start_problem(starts_at, duration_minutes=HOUR, now=now, tz=TZ, policy=POLICY) == problem
 
 
 @pytest.mark.parametrize(
@@ -61,7 +65,8 @@ def test_start_problem(starts_at: datetime, now: datetime, problem: StartProblem
     [
         (10, 0, None),
         (7, 0, None),
-        (21, 0, None),
+        (20, 0, None),
+        (21, 0, StartProblem.ENDS_TOO_LATE),
         (6, 30, StartProblem.OUTSIDE_HOURS),
         (21, 30, StartProblem.OUTSIDE_HOURS),
         (10, 15, StartProblem.NOT_ON_SLOT),
@@ -74,18 +79,47 @@ def test_opening_hours_are_local_time_on_the_day_summer_time_begins(
     starts_at = local(28, hour, minute, month=3)
     assert starts_at.utcoffset() == timedelta(hours=2)
     now = datetime(2027, 3, 25, 12, 0, tzinfo=TZ)
-    assert start_problem(starts_at, now=now, tz=TZ, policy=POLICY) == problem
+    assert start_problem(starts_at, duration_minutes=HOUR, now=now, tz=TZ, policy=POLICY) == problem
     # The same instant given in UTC is judged by its local wall-clock time.
     in_utc = starts_at.astimezone(ZoneInfo("UTC"))
-    assert start_problem(in_utc, now=now, tz=TZ, policy=POLICY) == problem
+    assert start_problem(in_utc, duration_minutes=HOUR, now=now, tz=TZ, policy=POLICY) == problem
 
 
 def test_now_in_utc_as_the_server_has_it() -> None:
     now = NOW.astimezone(ZoneInfo("UTC"))
-    assert start_problem(NOW + timedelta(hours=2), now=now, tz=TZ, policy=POLICY) is None
-    assert start_problem(NOW + timedelta(minutes=90), now=now, tz=TZ, policy=POLICY) == (
-        StartProblem.TOO_SOON
+    assert (
+        start_problem(
+            NOW + timedelta(hours=2), duration_minutes=HOUR, now=now, tz=TZ, policy=POLICY
+        )
+        is None
     )
+    assert start_problem(
+        NOW + timedelta(minutes=90), duration_minutes=HOUR, now=now, tz=TZ, policy=POLICY
+    ) == (StartProblem.TOO_SOON)
+
+
+@pytest.mark.parametrize(
+    ("duration", "last", "one_slot_later"),
+    [(60, time(20, 0), time(20, 30)), (120, time(19, 0), time(19, 30))],
+)
+def test_the_last_start_is_the_end_of_the_day_less_the_visit(
+    duration: int, last: time, one_slot_later: time
+) -> None:
+    """Helpers come between 07:00 and 21:00: the visit must be over by 21:00."""
+    slots = start_slots(duration_minutes=duration, policy=POLICY)
+    assert (slots[0], slots[-1]) == (time(7, 0), last)
+    day = NOW.date() + timedelta(days=1)
+
+    def problem(at: time) -> StartProblem | None:
+        starts_at = datetime.combine(day, at, tzinfo=TZ)
+        return start_problem(starts_at, duration_minutes=duration, now=NOW, tz=TZ, policy=POLICY)
+
+    assert problem(last) is None
+    assert problem(one_slot_later) == StartProblem.ENDS_TOO_LATE
+
+
+def test_a_visit_longer_than_the_day_has_no_start() -> None:
+    assert start_slots(duration_minutes=15 * 60, policy=POLICY) == []
 
 
 FREE_UNTIL_START = NOW + timedelta(days=2)  # a visit on Wednesday 08:00

@@ -325,6 +325,25 @@ def test_asap_outside_hours_is_refused(hour: int) -> None:
     assert Booking.objects.count() == 0
 
 
+@pytest.mark.parametrize(("duration", "last"), [(60, 20), (120, 19)])
+def test_the_last_start_lets_the_visit_end_by_21(duration: int, last: int) -> None:
+    """Helpers come until 21:00: the last start is 21:00 less the visit's length."""
+    service = ServiceFactory(duration_minutes=duration)
+    day = NOW.date() + timedelta(days=3)
+    one_slot_later = booking_request(service=service, starts_at=local(day, last, 30))
+    with pytest.raises(BookingError) as refused:
+        booking_create(
+            customer=UserFactory(), request=one_slot_later, idempotency_key=uuid.uuid4(), now=NOW
+        )
+    assert refused.value.code == "time"
+    assert Booking.objects.count() == 0
+    request = booking_request(service=service, starts_at=local(day, last))
+    booking = booking_create(
+        customer=UserFactory(), request=request, idempotency_key=uuid.uuid4(), now=NOW
+    )
+    assert (booking.starts_at, booking.ends_at) == (local(day, last), local(day, 21))
+
+
 # --- booking_cancel --------------------------------------------------------------------------
 
 
@@ -607,6 +626,20 @@ def test_refused_moves_change_nothing(
     assert events(booking) == []
     assert Notification.objects.count() == 0
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(("duration", "last"), [(60, 20), (120, 19)])
+def test_a_moved_visit_must_end_by_21(duration: int, last: int) -> None:
+    booking = BookingFactory(service=ServiceFactory(duration_minutes=duration))
+    day = booking.starts_at.date() + timedelta(days=1)
+    before = row(booking)
+    with pytest.raises(BookingError) as refused:
+        booking_reschedule(booking=booking, actor=booking.customer, starts_at=local(day, last, 30))
+    assert refused.value.code == "time"
+    assert row(booking) == before
+    booking_reschedule(booking=booking, actor=booking.customer, starts_at=local(day, last))
+    booking.refresh_from_db()
+    assert (booking.starts_at, booking.ends_at) == (local(day, last), local(day, 21))
 
 
 def test_move_an_unfulfilled_booking_searches_again() -> None:

@@ -271,6 +271,36 @@ def test_time_bad_input(client, when, message_part: str) -> None:
     assert any(message_part in e for e in errors), errors
 
 
+@pytest.mark.parametrize(("slug", "last", "one_slot_later"), [
+    ("wifi-setup", "20:00", "20:30"),  # 60 minutes
+    ("new-computer", "19:00", "19:30"),  # 120 minutes
+])  # fmt: skip
+def test_the_last_start_offered_lets_the_visit_end_by_21(
+    client, slug: str, last: str, one_slot_later: str
+) -> None:
+    """Helpers come between 07:00 and 21:00: the visit must be over by 21:00."""
+    assert _fill(client, slug=slug).status_code == 302  # asap, to reach the time step
+    page = client.get(reverse("bookings:step", args=["time"]))
+    offered = [value for value, _label in page.context["form"].fields["time"].widget.choices]
+    assert (offered[1], offered[-1]) == ("07:00", last)
+    day = _future_slot().date().isoformat()
+    refused = client.post(
+        reverse("bookings:step", args=["time"]),
+        {"timing": "scheduled", "date": day, "time": one_slot_later},
+        headers={"accept-language": "en"},
+    )
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["time"] == [
+        f"Our helpers come until 21:00, so the latest start for this visit is {last}."
+    ]
+    accepted = client.post(
+        reverse("bookings:step", args=["time"]),
+        {"timing": "scheduled", "date": day, "time": last},
+    )
+    assert accepted.status_code == 302
+    assert client.session["booking_draft"]["time"] == last
+
+
 def test_time_less_than_two_hours_ahead(client) -> None:
     now = timezone.now().astimezone(ZURICH)
     soon = (now + timedelta(minutes=90)).replace(second=0, microsecond=0)

@@ -92,7 +92,8 @@ def _visit_start(now: datetime) -> datetime | None:
         start += timedelta(minutes=policy.slot_minutes)
     if start - now > policy.en_route_lead - timedelta(minutes=5):
         return None
-    if start_problem(start, now=now, tz=tz, policy=policy) is not None:
+    wifi_setup_minutes = 60  # the service _book books (bookings/catalogue.py)
+    if start_problem(start, duration_minutes=wifi_setup_minutes, now=now, tz=tz, policy=policy):
         return None
     return start
 
