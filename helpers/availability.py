@@ -25,6 +25,12 @@ BUSY_STATUSES = ("confirmed", "en_route", "in_progress")
 DAY_STATUSES = (*BUSY_STATUSES, "completed")
 
 
+# The weekly times a helper can give: quarter hours between these, at most four a day.
+WINDOW_EARLIEST = time(6)
+WINDOW_LATEST = time(22)
+MAX_WINDOWS = 28
+
+
 @dataclass(frozen=True)
 class Window:
     weekday: int  # Monday = 0
@@ -171,14 +177,18 @@ def job_conflict(
 
 
 def windows_problems(windows: Sequence[Window]) -> list[str]:
-    """Plain-value checks for a helper's weekly windows: 15-minute steps, from before until,
-    no overlaps. Returns problem codes (empty if fine)."""
+    """Plain-value checks for a helper's weekly windows: 15-minute steps between 06:00 and
+    22:00, from before until, no overlaps, at most 28. Returns problem codes (empty if fine)."""
     problems = []
+    if len(windows) > MAX_WINDOWS:
+        problems.append("too_many")
     for w in windows:
         if w.starts >= w.ends:
             problems.append("order")
         if any(t.minute % 15 or t.second or t.microsecond for t in (w.starts, w.ends)):
             problems.append("step")
+        if any(not WINDOW_EARLIEST <= t <= WINDOW_LATEST for t in (w.starts, w.ends)):
+            problems.append("range")
     ordered = sorted(windows, key=lambda w: (w.weekday, w.starts))
     for before, after in pairwise(ordered):
         if before.weekday == after.weekday and after.starts < before.ends:

@@ -4,20 +4,30 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.forms import BaseFormSet, formset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from phonenumber_field.formfields import PhoneNumberField
 
 from bookings.models import ServiceCategory
-from helpers.availability import Window, windows_problems
+from helpers.availability import (
+    MAX_WINDOWS,
+    WINDOW_EARLIEST,
+    WINDOW_LATEST,
+    Window,
+    windows_problems,
+)
 from helpers.models import MAX_RADIUS_KM, AvailabilityWindow, HelperProfile
-from helpers.services import Application, pro_details_errors
+from helpers.services import Application, pro_details_errors, time_off_errors
 from helpers.validators import normalise_uid
 from mila.lib import geo
 
 COUNTRIES = [("CH", _("Switzerland")), ("DE", _("Germany")), ("AT", _("Austria"))]
 
 
-def quarter_hours(first: int = 6, last: int = 22) -> list[tuple[str, str]]:
+def quarter_hours(
+    first: int = WINDOW_EARLIEST.hour, last: int = WINDOW_LATEST.hour
+) -> list[tuple[str, str]]:
     return [
         (f"{h:02d}:{m:02d}", f"{h:02d}:{m:02d}")
         for h in range(first, last + 1)
@@ -151,6 +161,13 @@ class ProfileForm(ApplicationForm):
 CHOOSE = ("", _("Choose"))
 
 
+def _outside_the_day() -> str:
+    return _("Please choose a time between %(earliest)s and %(latest)s.") % {
+        "earliest": f"{WINDOW_EARLIEST:%H:%M}",
+        "latest": f"{WINDOW_LATEST:%H:%M}",
+    }
+
+
 class WindowForm(forms.Form):
     """One weekly time. Rows left on "Choose" are empty and skipped."""
 
@@ -171,12 +188,22 @@ class WindowForm(forms.Form):
             value = data.get(name)
             if isinstance(value, time) and (value.minute % 15 or value.second):
                 self.add_error(name, _("Please use quarter hours, e.g. 08:15."))
+            elif isinstance(value, time) and not WINDOW_EARLIEST <= value <= WINDOW_LATEST:
+                self.add_error(name, _outside_the_day())
         if starts and ends and starts >= ends:
             self.add_error("ends", _("“Until” must be later than “From” on the same day."))
         return data
 
 
 class BaseWindowFormSet(BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "You can enter at most %(num)d weekly time.",
+            "You can enter at most %(num)d weekly times.",
+            "num",
+        ),
+    }
+
     def windows(self) -> list[Window]:
         return [
             Window(f.cleaned_data["weekday"], f.cleaned_data["starts"], f.cleaned_data["ends"])
@@ -194,7 +221,12 @@ class BaseWindowFormSet(BaseFormSet):
 
 
 WindowFormSet = formset_factory(
-    WindowForm, formset=BaseWindowFormSet, extra=2, can_delete=True, max_num=28
+    WindowForm,
+    formset=BaseWindowFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_WINDOWS,
+    validate_max=True,
 )
 
 
@@ -208,8 +240,10 @@ class TimeOffForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         first, last = data.get("first_day"), data.get("last_day")
-        if first and last and last < first:
-            self.add_error("last_day", _("The last day cannot be before the first day."))
+        if first and last:
+            errors = time_off_errors(first_day=first, last_day=last, today=timezone.localdate())
+            for field, (_code, message) in errors.items():
+                self.add_error(field, message)
         return data
 
 

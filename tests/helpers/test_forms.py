@@ -246,6 +246,66 @@ def test_window_formset_initial_shows_the_saved_windows(client: Any, helper: Hel
     assert shown == [(2, "14:00", "18:00")]
 
 
+# The page offers quarter hours from 06:00 to 22:00 and at most 28 rows; a hand-made POST gets
+# the same limits.
+FOUR_A_DAY = [(d, f"{h:02d}:00", f"{h + 1:02d}:00") for d in range(7) for h in (6, 8, 10, 12)]
+
+
+OUTSIDE = "Please choose a time between 06:00 and 22:00."
+
+
+@pytest.mark.parametrize(
+    ("rows", "field", "message"),
+    [
+        pytest.param([(0, "00:00", "08:00")], "starts", OUTSIDE, id="00:00"),
+        pytest.param([(0, "05:45", "08:00")], "starts", OUTSIDE, id="05:45"),
+        pytest.param([(0, "20:00", "22:15")], "ends", OUTSIDE, id="22:15"),
+        pytest.param([(0, "20:00", "23:59")], "ends", "Please use quarter hours, e.g. 08:15.",
+                     id="23:59"),
+    ],
+)  # fmt: skip
+def test_a_time_outside_the_day_saves_nothing(
+    client: Any, helper: HelperProfile, rows: list, field: str, message: str
+) -> None:
+    AvailabilityWindowFactory(helper=helper, weekday=4, starts=time(9), ends=time(11))
+    response = client.post(reverse("helpers:availability"), windows_data(rows))
+    assert response.status_code == 200
+    assert response.context["formset"].errors[0][field] == [message]
+    assert message in response.content.decode()
+    assert windows_of(helper) == [(4, time(9), time(11))]
+
+
+def test_the_first_and_last_quarter_hours_are_saved(client: Any, helper: HelperProfile) -> None:
+    rows = [(0, "06:00", "08:00"), (0, "20:00", "22:00")]
+    response = client.post(reverse("helpers:availability"), windows_data(rows))
+    assert response.status_code == 302
+    assert windows_of(helper) == [(0, time(6), time(8)), (0, time(20), time(22))]
+
+
+def test_more_than_28_times_save_nothing(client: Any, helper: HelperProfile) -> None:
+    AvailabilityWindowFactory(helper=helper, weekday=4, starts=time(9), ends=time(11))
+    response = client.post(
+        reverse("helpers:availability"), windows_data([(0, "08:00", "12:00")] * 100)
+    )
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert formset.non_form_errors() == ["You can enter at most 28 weekly times."]
+    assert "You can enter at most 28 weekly times." in response.content.decode()
+    assert windows_of(helper) == [(4, time(9), time(11))]
+    one_too_many = windows_data([*FOUR_A_DAY, (6, "20:00", "21:00")])
+    response = client.post(reverse("helpers:availability"), one_too_many)
+    assert response.context["formset"].non_form_errors() == [
+        "You can enter at most 28 weekly times."
+    ]
+    assert windows_of(helper) == [(4, time(9), time(11))]
+
+
+def test_28_times_are_saved(client: Any, helper: HelperProfile) -> None:
+    response = client.post(reverse("helpers:availability"), windows_data(FOUR_A_DAY))
+    assert response.status_code == 302
+    assert helper.windows.count() == 28
+
+
 def test_window_formset_refuses_overlap_without_a_request() -> None:
     formset = WindowFormSet(windows_data([(3, "08:00", "12:00"), (3, "09:00", "10:00")]),
                             prefix="windows")  # fmt: skip
@@ -299,3 +359,48 @@ def test_time_off_of_another_helper_is_untouched(client: Any, helper: HelperProf
                 {"first_day": first.isoformat(), "last_day": first.isoformat()})  # fmt: skip
     assert TimeOff.objects.filter(helper=helper).count() == 1
     assert TimeOff.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "errors"),
+    [
+        pytest.param(
+            "0001-01-01", "9999-12-31",
+            {"first_day": ["Time off cannot start in the past."],
+             "last_day": ["Time off can be entered at most a year ahead."]},
+            id="0001-01-01 to 9999-12-31",
+        ),
+        pytest.param(-1, 0, {"first_day": ["Time off cannot start in the past."]}, id="yesterday"),
+        pytest.param(
+            0, 366, {"last_day": ["Time off can be entered at most a year ahead."]},
+            id="a year and a day",
+        ),
+    ],
+)  # fmt: skip
+def test_time_off_outside_the_coming_year_saves_nothing(
+    client: Any, helper: HelperProfile, first: Any, last: Any, errors: dict[str, list[str]]
+) -> None:
+    today = timezone.localdate()
+
+    def day(value: Any) -> str:
+        return value if isinstance(value, str) else (today + timedelta(days=value)).isoformat()
+
+    data = {"first_day": day(first), "last_day": day(last)}
+    response = client.post(reverse("helpers:time_off_add"), data)
+    assert response.status_code == 200
+    assert response.context["time_off_form"].errors == errors
+    assert TimeOff.objects.count() == 0
+
+
+def test_time_off_from_today_until_a_year_ahead_is_saved(
+    client: Any, helper: HelperProfile
+) -> None:
+    today = timezone.localdate()
+    last = today + timedelta(days=365)
+    data = {"first_day": today.isoformat(), "last_day": last.isoformat()}
+    response = client.post(reverse("helpers:time_off_add"), data)
+    assert response.status_code == 302
+    assert TimeOff.objects.filter(helper=helper).values_list("first_day", "last_day").get() == (
+        today,
+        last,
+    )
