@@ -82,6 +82,31 @@ def test_cancel_shows_fee_before_confirming(client, customer) -> None:
     assert booking.status == Booking.Status.CONFIRMED  # nothing happened yet
 
 
+FREE = "Cancelling is free of charge."
+LATE = (
+    "Cancelling now costs CHF 39.50 (50% of the visit price), because the visit starts in less "
+    "than 24 hours."
+)
+EN_ROUTE = "Your helper is already on the way, so the full visit price of CHF 79.00 is charged."
+
+
+@pytest.mark.parametrize(
+    ("status", "starts_in", "sentence"),
+    [
+        pytest.param("confirmed", timedelta(days=3), FREE, id="free"),
+        pytest.param("confirmed", timedelta(hours=5), LATE, id="late"),
+        pytest.param("en_route", timedelta(hours=2), EN_ROUTE, id="en_route"),
+    ],
+)
+def test_the_cancel_page_says_what_cancelling_costs_and_why(
+    client, customer, status: str, starts_in: timedelta, sentence: str
+) -> None:
+    booking = BookingFactory(customer=customer, status=status, starts_at=timezone.now() + starts_in)
+    response = client.get(reverse("bookings:cancel", args=[booking.reference]))
+    body = " ".join(response.content.decode().split())  # also the no-break space after CHF
+    assert [text for text in (FREE, LATE, EN_ROUTE) if text in body] == [sentence]
+
+
 def test_cancel_twice_is_a_no_op(client, customer, django_capture_on_commit_callbacks) -> None:
     booking = BookingFactory(customer=customer)
     url = reverse("bookings:cancel", args=[booking.reference])

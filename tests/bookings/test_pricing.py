@@ -205,6 +205,7 @@ def test_round_to_5(rappen: float, expected: int) -> None:
 @pytest.mark.parametrize(
     "kwargs",
     [
+        {"price": 0},
         {"price": -1},
         {"price": -7900},
         {"duration": 0},
@@ -237,3 +238,13 @@ def test_the_final_price_keeps_what_was_accepted_and_adds_the_extra_time() -> No
     free = final_quote(base=0, surcharge=0, duration_minutes=60, worked_minutes=120,
                        tier="friend", policy=policy)  # fmt: skip
     assert (free.total, free.commission) == (0, 0)  # a free follow-up stays free
+
+
+def test_the_smallest_price_and_duration_are_accepted() -> None:
+    """One Rappen and one minute are the least a service can have (0 is refused above)."""
+    cheapest = quote_for(price=1)
+    assert (cheapest.base, cheapest.total) == (1, 1)
+    shortest = quote_for(duration=1)
+    assert (shortest.base, shortest.duration_minutes) == (7900, 1)
+    one_extra = quote_for(duration=1, extra_units=1)  # 30 minutes at the one-minute rate
+    assert one_extra.extra_time == 7900 * 30

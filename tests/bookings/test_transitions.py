@@ -4,10 +4,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from bookings import machine
 from bookings.models import Booking, BookingEvent
 from bookings.services import BookingError, booking_transition
+from helpers.models import HelperProfile
 from tests.factories import BookingFactory, HelperProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -283,3 +285,56 @@ def test_a_suspended_helper_cannot_act_on_their_booking() -> None:
     with pytest.raises(BookingError) as refused:
         booking_transition(booking=booking, to=S.EN_ROUTE, actor=booking.helper.user, role=R.HELPER)
     assert refused.value.code == "forbidden"
+
+
+# --- who may be assigned: an approved helper, and for a Pro booking a Pro ----------------------
+
+
+def _refusal(**transition: Any) -> tuple[str, str]:
+    """The code and the (English) message of a transition that is refused."""
+    with translation.override("en"):
+        with pytest.raises(BookingError) as refused:
+            booking_transition(**transition)
+        return refused.value.code, str(refused.value.message)
+
+
+@pytest.mark.parametrize("status", ["applied", "rejected", "suspended"])
+@pytest.mark.parametrize("src", [S.SEARCHING, S.UNFULFILLED])
+def test_staff_cannot_assign_a_helper_who_is_not_approved(src: str, status: str) -> None:
+    booking = BookingFactory(status=src)
+    helper = HelperProfileFactory(status=status)
+    before = row(booking)
+    refusal = _refusal(booking=booking, to=S.CONFIRMED, actor=UserFactory(is_staff=True),
+                       role=R.STAFF, helper=helper)  # fmt: skip
+    assert refusal == ("helper", "This helper is not approved.")
+    assert row(booking) == before
+    assert events(booking) == []
+
+
+def _staff_or(helper: Any, role: str) -> Any:
+    return helper.user if role == R.HELPER else UserFactory(is_staff=True)
+
+
+@pytest.mark.parametrize("role", [R.HELPER, R.STAFF])
+def test_a_pro_booking_goes_to_a_pro_only(role: str) -> None:
+    booking = BookingFactory(tier=Booking.Tier.PRO)
+    friend = HelperProfileFactory(tier=HelperProfile.Tier.FRIEND)
+    before = row(booking)
+    refusal = _refusal(booking=booking, to=S.CONFIRMED, actor=_staff_or(friend, role),
+                       role=role, helper=friend)  # fmt: skip
+    assert refusal == ("helper", "This booking needs a Pro.")
+    assert row(booking) == before
+    assert events(booking) == []
+    pro = HelperProfileFactory(tier=HelperProfile.Tier.PRO, company_name="Tech Hilfe GmbH")
+    booking_transition(booking=booking, to=S.CONFIRMED, actor=_staff_or(pro, role), role=role,
+                       helper=pro)  # fmt: skip
+    booking.refresh_from_db()
+    assert (booking.status, booking.helper) == (S.CONFIRMED, pro)
+
+
+def test_a_friend_booking_may_go_to_a_pro() -> None:
+    booking = BookingFactory(tier=Booking.Tier.FRIEND)
+    pro = HelperProfileFactory(tier=HelperProfile.Tier.PRO, company_name="Tech Hilfe GmbH")
+    booking_transition(booking=booking, to=S.CONFIRMED, actor=pro.user, role=R.HELPER, helper=pro)
+    booking.refresh_from_db()
+    assert (booking.status, booking.helper) == (S.CONFIRMED, pro)

@@ -73,3 +73,59 @@ def test_bounding_box_contains_the_radius() -> None:
     assert geo.haversine_km(zurich.lat, box.min_lng, zurich.lat, zurich.lng) == pytest.approx(
         20, rel=0.01
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "country", "postcode"),
+    [
+        ("DE-10115", "DE", "10115"),
+        ("D-10115", "DE", "10115"),
+        ("de-10115", "DE", "10115"),
+        ("AT-1010", "AT", "1010"),
+        ("A-1010", "AT", "1010"),
+        ("a-1010", "AT", "1010"),
+        ("CH-8001", "CH", "8001"),
+        ("80 01", "CH", "8001"),  # whitespace inside, as people type it
+        ("8\t0 0\n1", "CH", "8001"),
+        ("80\u00a001", "CH", "8001"),  # a no-break space pasted from a web page
+        ("101 15", "DE", "10115"),
+        (" D - 10115 ", "DE", "10115"),
+    ],
+)
+def test_country_prefixes_and_inner_spaces_are_dropped(
+    typed: str, country: str, postcode: str
+) -> None:
+    assert geo.normalise_postcode(typed) == postcode
+    place = geo.lookup(typed, country)
+    assert place is not None and place == geo.lookup(postcode, country)
+
+
+# A box 46–48° N, 8–9° E; "just" is a hair's breadth (1e-9°, about 0.1 mm).
+BOX = geo.BoundingBox(min_lat=46.0, max_lat=48.0, min_lng=8.0, max_lng=9.0)
+JUST = 1e-9
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng", "inside"),
+    [
+        pytest.param(47.0, 8.5, True, id="centre"),
+        pytest.param(46.0, 8.0, True, id="south-west corner"),
+        pytest.param(48.0, 9.0, True, id="north-east corner"),
+        pytest.param(46.0, 8.5, True, id="on the southern edge"),
+        pytest.param(48.0, 8.5, True, id="on the northern edge"),
+        pytest.param(47.0, 8.0, True, id="on the western edge"),
+        pytest.param(47.0, 9.0, True, id="on the eastern edge"),
+        pytest.param(46.0 - JUST, 8.5, False, id="just south"),
+        pytest.param(48.0 + JUST, 8.5, False, id="just north"),
+        pytest.param(47.0, 8.0 - JUST, False, id="just west"),
+        pytest.param(47.0, 9.0 + JUST, False, id="just east"),
+        pytest.param(47.0, 7.0, False, id="west, latitude inside"),
+        pytest.param(47.0, 10.0, False, id="east, latitude inside"),
+        pytest.param(45.0, 8.5, False, id="south, longitude inside"),
+        pytest.param(49.0, 8.5, False, id="north, longitude inside"),
+    ],
+)
+def test_bounding_box_contains_its_edges_and_nothing_beyond(
+    lat: float, lng: float, inside: bool
+) -> None:
+    assert BOX.contains(lat, lng) is inside

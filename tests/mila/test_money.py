@@ -17,6 +17,14 @@ NBSP = "\u00a0"
         (123456, "de", "CHF 1\u2019234.56"),
         (123456, "en", "CHF 1,234.56"),
         (-2000, "de", "CHF -20.00"),
+        # Swiss French and Italian group thousands with an apostrophe too, from 1000 on.
+        (123456, "fr", "CHF 1\u2019234.56"),
+        (123456, "it", "CHF 1\u2019234.56"),
+        (123456789, "fr", "CHF 1\u2019234\u2019567.89"),
+        (123456789, "it", "CHF 1\u2019234\u2019567.89"),
+        (99999, "fr", "CHF 999.99"),
+        (100000, "it", "CHF 1\u2019000.00"),
+        (100000, "fr-ch", "CHF 1\u2019000.00"),
     ],
 )
 def test_format_chf(rappen: int, language: str, text: str) -> None:
