@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
 from django.db.models import F, Q
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
@@ -109,35 +110,43 @@ def retry_delay(attempts: int) -> timedelta:
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
     """Send one notification's e-mail, at most once. Returns True if this call sent it.
 
+    The delivery holds the row (its lease) until ``claimed_until``; the lease outlives the
+    task's hard time limit and the SMTP send's total timeout (notifications.checks), so while
+    this worker may still be sending, the sweeper hands the row to nobody else. The lease's
+    end is also this delivery's token: a later claim always ends later, so a worker that
+    somehow outlived its lease never overwrites the claim of the worker that holds it now.
     A failure keeps the row claimed for a growing delay; the sweeper retries it after that.
     (Celery does not retry on its own, so the two never race each other.)
     """
     now = now or timezone.now()
+    lease = now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS)
     claimable = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     claimed = (
         Notification.objects.undelivered()
         .filter(claimable, pk=notification_id)
-        .update(
-            claimed_until=now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS),
-            attempts=F("attempts") + 1,
-        )
+        .update(claimed_until=lease, attempts=F("attempts") + 1)
     )
     if not claimed:
         return False
+    held = Notification.objects.undelivered().filter(pk=notification_id, claimed_until=lease)
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     recipient = notification.recipient
     try:
         if recipient.is_active and recipient.email:
             render_notification_email(notification).send()
     except Exception as exc:
-        Notification.objects.filter(pk=notification_id).update(
+        held.update(
             claimed_until=timezone.now() + retry_delay(notification.attempts),
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         raise
-    Notification.objects.filter(pk=notification_id, delivered_at__isnull=True).update(
-        delivered_at=timezone.now(), claimed_until=None, last_error=""
-    )
+    if not held.update(delivered_at=timezone.now(), claimed_until=None, last_error=""):
+        # Sent after the lease lapsed: another worker holds the row (and may send it too).
+        # Record that it went out, and leave that worker's claim alone.
+        logger.warning("Notification %s was sent after its lease had lapsed", notification_id)
+        Notification.objects.undelivered().filter(pk=notification_id).update(
+            delivered_at=timezone.now()
+        )
     return True
 
 
@@ -153,8 +162,8 @@ def render_notification_email(notification: Notification) -> EmailMultiAlternati
         if key in notification.context:
             context.update(loader(notification.context[key]))
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{notification.template_dir}/subject.txt", context)
-        body = render_to_string(f"{notification.template_dir}/body.txt", context)
+        subject = render_plain_text(f"{notification.template_dir}/subject.txt", context)
+        body = render_plain_text(f"{notification.template_dir}/body.txt", context)
         html = render_to_string(f"{notification.template_dir}/body.html", context)
         attachments = [
             attachment
@@ -168,6 +177,15 @@ def render_notification_email(notification: Notification) -> EmailMultiAlternati
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     return message
+
+
+def render_plain_text(template_name: str, context: dict[str, Any]) -> str:
+    """Render an e-mail's subject or text part. They are plain text, not HTML: nothing in them
+    is escaped, so "O'Brien & Co" stays "O'Brien & Co" and never becomes "O&#x27;Brien &amp;
+    Co". Every e-mail (notifications and account e-mails) renders them here; its HTML part is
+    rendered as usual, escaped."""
+    template = Engine.get_default().get_template(template_name)
+    return template.render(Context(context, autoescape=False))
 
 
 def notifications_resend_undelivered(*, now: datetime | None = None, limit: int = 500) -> int:

@@ -134,7 +134,7 @@ def celery_worker(
 @contextmanager
 def publishing_to(broker_url: str) -> Iterator[None]:
     """Send this process's tasks to ``broker_url`` instead of running them inline. (With the
-    broker down a publish gives up after its default retries, about 0.7 s.)"""
+    broker down a publish gives up at once: see CELERY_TASK_PUBLISH_RETRY.)"""
     conf = celery_app.conf
     saved = conf.broker_url
     conf.broker_url = broker_url
