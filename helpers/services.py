@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -28,6 +28,7 @@ DECISIONS: dict[tuple[str, str], str] = {
     (Status.SUSPENDED, Status.APPROVED): Notification.Kind.HELPER_REINSTATED,
 }
 NEEDS_REASON = frozenset({Status.REJECTED, Status.SUSPENDED})
+TIME_OFF_MAX_AHEAD = timedelta(days=365)
 
 
 class HelperError(Exception):
@@ -181,12 +182,16 @@ def _change_status(*, profile: HelperProfile, to: str, actor: Any, reason: str) 
 @transaction.atomic
 def helper_close(*, profile: HelperProfile, actor: Any) -> None:
     """The helper deleted their account: they stop helping (an application is withdrawn) and
-    what identifies them on their public profile is removed."""
+    what identifies them is removed: what they wrote (profile, notes on time off), their town,
+    and the calendar feed's key, so an old feed link stops (customers/personal_data.py)."""
     closing: dict[str, str] = {Status.APPLIED: Status.REJECTED, Status.APPROVED: Status.SUSPENDED}
     if profile.status in closing:
         _change_status(profile=profile, to=closing[profile.status], actor=actor,
                        reason="account deleted")  # fmt: skip
-    HelperProfile.objects.filter(pk=profile.pk).update(bio="", company_name="", uid="")
+    HelperProfile.objects.filter(pk=profile.pk).update(
+        bio="", company_name="", uid="", city="", calendar_token=None
+    )
+    TimeOff.objects.filter(helper=profile).exclude(note="").update(note="")
 
 
 def _context(profile: HelperProfile, **extra: Any) -> dict[str, Any]:
@@ -213,11 +218,27 @@ def availability_set_windows(*, profile: HelperProfile, windows: Iterable[Window
     helpers_changed.send(sender=HelperProfile, helper_ids=[profile.pk])
 
 
+def time_off_errors(*, first_day: date, last_day: date, today: date) -> dict[str, tuple[str, Any]]:
+    """Time off is for the coming year: from today at the earliest, until a year from today at
+    the latest, the last day not before the first. Returns (code, message) per field."""
+    errors: dict[str, tuple[str, Any]] = {}
+    if first_day < today:
+        errors["first_day"] = ("past", _("Time off cannot start in the past."))
+    if last_day < first_day:
+        errors["last_day"] = ("order", _("The last day cannot be before the first day."))
+    elif last_day > today + TIME_OFF_MAX_AHEAD:
+        errors["last_day"] = ("too_far", _("Time off can be entered at most a year ahead."))
+    return errors
+
+
 def time_off_add(
     *, profile: HelperProfile, first_day: date, last_day: date, note: str = ""
 ) -> TimeOff:
-    if last_day < first_day:
-        raise HelperError(_("The last day cannot be before the first day."), code="order")
+    """Add days off, within the coming year (see ``time_off_errors``)."""
+    errors = time_off_errors(first_day=first_day, last_day=last_day, today=timezone.localdate())
+    if errors:
+        code, message = next(iter(errors.values()))
+        raise HelperError(message, code=code)
     return TimeOff.objects.create(helper=profile, first_day=first_day, last_day=last_day, note=note)
 
 

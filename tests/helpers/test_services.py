@@ -377,6 +377,13 @@ def test_back_to_back_windows_are_stored_as_one() -> None:
         ([Window(0, time(12), time(8))], "order"),
         ([Window(0, time(8, 10), time(12))], "step"),
         ([Window(0, time(8), time(12)), Window(0, time(11), time(14))], "overlap"),
+        ([Window(0, time(0), time(8))], "range"),  # the page offers 06:00–22:00
+        ([Window(0, time(5, 45), time(8))], "range"),
+        ([Window(0, time(20), time(22, 15))], "range"),
+        (
+            [Window(d, time(h), time(h + 1)) for d in range(7) for h in (6, 8, 10, 12, 14)],
+            "too_many",
+        ),  # 35: more than the page's 28
     ],
 )
 def test_set_windows_refuses_bad_times_and_keeps_the_old_ones(
@@ -391,7 +398,7 @@ def test_set_windows_refuses_bad_times_and_keeps_the_old_ones(
 
 def test_time_off_add_and_delete() -> None:
     profile = HelperProfileFactory()
-    first = date(2027, 7, 1)
+    first = timezone.localdate() + timedelta(days=30)  # time off is for the coming year
     entry = time_off_add(profile=profile, first_day=first, last_day=first, note="Umzug")
     assert (entry.helper, entry.first_day, entry.last_day, entry.note) == (
         profile,
@@ -409,3 +416,35 @@ def test_time_off_add_and_delete() -> None:
     assert TimeOff.objects.filter(pk=someone_elses.pk).exists()
     assert time_off_delete(profile=profile, time_off_id=entry.pk) is True
     assert not TimeOff.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_page_s_outer_times_and_28_windows_are_kept() -> None:
+    profile = HelperProfileFactory()
+    windows = [Window(d, time(h), time(h + 1)) for d in range(7) for h in (6, 8, 10, 12)]
+    windows[-1] = Window(6, time(21), time(22))
+    assert len(windows) == 28
+    availability_set_windows(profile=profile, windows=windows)
+    assert profile.windows.count() == 28
+    assert profile.windows.filter(starts=time(6)).count() == 7
+    assert profile.windows.filter(ends=time(22)).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "code"),
+    [
+        pytest.param(-1, 0, "past", id="from yesterday"),
+        pytest.param(0, 366, "too_far", id="until a year and a day from now"),
+        pytest.param(None, None, "past", id="0001-01-01 to 9999-12-31"),
+    ],
+)
+def test_time_off_is_for_the_coming_year(first: int | None, last: int | None, code: str) -> None:
+    profile = HelperProfileFactory()
+    today = timezone.localdate()
+    first_day = today + timedelta(days=first) if first is not None else date.min
+    last_day = today + timedelta(days=last) if last is not None else date.max
+    with pytest.raises(HelperError) as error:
+        time_off_add(profile=profile, first_day=first_day, last_day=last_day)
+    assert error.value.code == code
+    assert TimeOff.objects.count() == 0
+    entry = time_off_add(profile=profile, first_day=today, last_day=today + timedelta(days=365))
+    assert (entry.first_day, entry.last_day) == (today, today + timedelta(days=365))

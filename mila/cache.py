@@ -1,0 +1,90 @@
+"""The cache backend for the services mode: Redis, and this process's memory while Redis is down.
+
+The cache holds allauth's rate limits and a few computed values. Nothing in it is needed to browse,
+log in or book, so a Redis outage must not turn those pages into a 500: an operation that cannot
+reach Redis is served from a local in-memory cache instead, and a warning is logged. Rate limits
+then keep working per process (a little looser with N processes, never a lock-out), and allauth's
+cache lock is still granted, so logins neither fail nor hang.
+
+After a failure Redis is not asked again for ``RETRY_SECONDS``: a page makes a dozen cache calls
+and should not pay a connect timeout for each. That mark is a health hint kept per process (like
+a connection pool), not data shared between requests.
+"""
+
+import logging
+import time
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
+RETRY_SECONDS = 10.0
+
+# Per Redis location, shared by the per-thread backend instances of this process:
+# until when Redis counts as down.
+_down_until: dict[str, float] = {}
+
+
+class FallbackRedisCache(RedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._location = str(server)
+        local: dict[str, Any] = {
+            key: params[key] for key in ("TIMEOUT", "KEY_PREFIX", "VERSION") if key in params
+        }
+        # Same name → same store for every thread of this process.
+        self._local = LocMemCache(f"mila-redis-fallback:{server}", local)
+
+    def _call(self, operation: str, *args: Any) -> Any:
+        if time.monotonic() >= _down_until.get(self._location, 0.0):
+            try:
+                return getattr(super(), operation)(*args)
+            except REDIS_DOWN as error:
+                _down_until[self._location] = time.monotonic() + RETRY_SECONDS
+                logger.warning(
+                    "Redis cache unreachable (%s); using this process's memory for %d s.",
+                    error,
+                    RETRY_SECONDS,
+                )
+        return getattr(self._local, operation)(*args)
+
+    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> Any:
+        return self._call("add", key, value, timeout, version)
+
+    def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
+        return self._call("get", key, default, version)
+
+    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> Any:
+        return self._call("set", key, value, timeout, version)
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> Any:
+        return self._call("touch", key, timeout, version)
+
+    def delete(self, key: Any, version: Any = None) -> Any:
+        return self._call("delete", key, version)
+
+    def get_many(self, keys: Any, version: Any = None) -> Any:
+        return self._call("get_many", keys, version)
+
+    def has_key(self, key: Any, version: Any = None) -> Any:
+        return self._call("has_key", key, version)
+
+    def incr(self, key: Any, delta: int = 1, version: Any = None) -> Any:
+        return self._call("incr", key, delta, version)
+
+    def set_many(self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> Any:
+        return self._call("set_many", data, timeout, version)
+
+    def delete_many(self, keys: Any, version: Any = None) -> Any:
+        return self._call("delete_many", keys, version)
+
+    def clear(self) -> Any:
+        # What the outage wrote locally must not come back at the next outage.
+        self._local.clear()
+        return self._call("clear")
