@@ -1,10 +1,11 @@
 from typing import cast
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -35,18 +36,23 @@ def profile(request: HttpRequest) -> HttpResponse:
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the site language; for a logged-in user it is stored on the profile."""
     form = LanguageForm(request.POST)
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = redirect(next_url)
+    response = HttpResponseRedirect(_same_site_path(request, request.POST.get("next", "")))
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
             user_set_language(user=request.user, language=language)
         _set_language_cookie(response, language)
     return response
+
+
+def _same_site_path(request: HttpRequest, url: str) -> str:
+    """``url`` if it is a path on this site, else the home page. Never a URL name: ``redirect()``
+    would try to reverse "NaN" and fail."""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return "/"
 
 
 def _set_language_cookie(response: HttpResponse, language: str) -> None:
@@ -74,7 +80,10 @@ def export_data(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
+    """Asks for the password, so it shares password change's limit on guesses (a 429 beyond)."""
     user = cast(User, request.user)
+    if refused := ratelimit.consume_or_429(request, action="change_password"):  # POSTs only
+        return refused
     form = DeleteAccountForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:

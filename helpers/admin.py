@@ -4,6 +4,7 @@ reinstate through helpers.services (each writes an audit row and e-mails the hel
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
@@ -69,6 +70,14 @@ class TimeOffInline(admin.TabularInline):
 
 class HelperProfileAdminForm(forms.ModelForm):
     """Staff may correct a helper's details; the same rules as the helper's own form apply."""
+
+    # The model's JSON list as the languages to tick: a raw JSON box saves an empty one as NULL.
+    languages = forms.MultipleChoiceField(
+        label=_("languages"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Please choose at least one language.")},
+    )
 
     class Meta:
         model = HelperProfile

@@ -268,7 +268,7 @@ def test_suspending_an_application_is_refused(staff_client: Any) -> None:
 def change_data(profile: HelperProfile, **changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "tier": profile.tier, "company_name": profile.company_name, "uid": profile.uid,
-        "skills": [s.pk for s in profile.skills.all()], "languages": '["de"]', "bio": profile.bio,
+        "skills": [s.pk for s in profile.skills.all()], "languages": ["de"], "bio": profile.bio,
         "postcode": profile.postcode, "city": profile.city, "country": profile.country,
         "radius_km": profile.radius_km, "max_jobs_per_day": profile.max_jobs_per_day,
     }  # fmt: skip
