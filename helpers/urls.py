@@ -5,6 +5,7 @@ from helpers import views
 app_name = "helpers"
 
 urlpatterns = [
+    path("helpers/become/", views.landing, name="landing"),
     path("helper/apply/", views.apply, name="apply"),
     path("helper/profile/", views.edit_profile, name="profile"),
     path("helper/availability/", views.availability, name="availability"),

@@ -2,15 +2,19 @@
 dashboard, with offers and jobs, is a bookings page: bookings.views.helper.)"""
 
 from typing import cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bookings.models import Service
+from bookings.pricing import PricingPolicy, net_payout, percent_of
 from customers.models import User
 from helpers.forms import ApplicationForm, ProfileForm, TimeOffForm, WindowFormSet
 from helpers.models import HelperProfile, TimeOff
@@ -23,6 +27,27 @@ from helpers.services import (
     time_off_add,
     time_off_delete,
 )
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    """For people who would like to help: what a job pays, how approval works, and the way in
+    (sign up or log in, then apply). A helper who has applied goes to their own page."""
+    if helper_profile_for(request.user) is not None:
+        return redirect("bookings:helper_dashboard")
+    policy = PricingPolicy.from_settings()
+    prices = sorted(
+        Service.objects.bookable().filter(pro_only=False).values_list("price", flat=True)
+    )
+    payouts = [net_payout(price, percent_of(price, policy.commission_percent)) for price in prices]
+    apply_url = reverse("helpers:apply")
+    return render(request, "helpers/landing.html", {
+        "payout_from": payouts[0] if payouts else None,
+        "payout_to": payouts[-1] if payouts else None,
+        "commission_percent": policy.commission_percent,
+        "signup_url": reverse("account_signup") + "?" + urlencode({"next": apply_url}),
+        "login_url": reverse("account_login") + "?" + urlencode({"next": apply_url}),
+        "apply_url": apply_url,
+    })  # fmt: skip
 
 
 def _own_profile(request: HttpRequest) -> HelperProfile | None:
@@ -125,9 +150,13 @@ def time_off_create(request: HttpRequest) -> HttpResponse:
         return redirect("helpers:apply")
     form = TimeOffForm(request.POST)
     if form.is_valid():
-        time_off_add(profile=profile, **form.cleaned_data)
-        messages.success(request, _("Your time off has been saved."))
-        return redirect("helpers:availability")
+        try:
+            time_off_add(profile=profile, **form.cleaned_data)
+        except HelperError as error:  # the day changed since the form was checked
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your time off has been saved."))
+            return redirect("helpers:availability")
     formset = WindowFormSet(initial=_windows_initial(profile), prefix="windows")
     return _availability_page(request, profile, formset, form)
 

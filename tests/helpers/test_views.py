@@ -16,6 +16,7 @@ from tests.factories import (
     BookingFactory,
     HelperProfileFactory,
     ServiceCategoryFactory,
+    ServiceFactory,
     TimeOffFactory,
     UserFactory,
 )
@@ -339,3 +340,43 @@ def test_public_profile_query_count_does_not_grow(
         response = client.get(public_url(profile))
     assert response.status_code == 200
     assert len(response.context["profile"].skills.all()) == count
+
+
+def test_would_be_helpers_get_a_page_of_their_own(client) -> None:
+    from bookings.models import Service
+    from mila.lib.money import format_chf
+
+    ServiceFactory(price=100)  # the cheapest: CHF 0.80 for the helper
+    prices = sorted(
+        Service.objects.bookable().filter(pro_only=False).values_list("price", flat=True)
+    )
+    dearest = format_chf(prices[-1] - (prices[-1] * 20 + 50) // 100)
+    client.cookies["django_language"] = "en"
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("helpers:landing") in home
+    page = client.get(reverse("helpers:landing")).content.decode()
+    assert f"A job pays you CHF\xa00.80 to {dearest}" in page
+    assert "Mila keeps 20% of what the customer pays" in page
+    assert reverse("account_signup") + "?next=%2Fhelper%2Fapply%2F" in page
+
+
+def test_helpers_land_on_their_page_after_login_and_see_my_jobs(client) -> None:
+    helper = HelperProfileFactory(user__preferred_language="en")
+    helper.user.set_password("Correct-Horse-42")
+    helper.user.save()
+    login = {"login": helper.user.email, "password": "Correct-Horse-42"}
+    response = client.post(reverse("account_login"), login)
+    assert response.status_code == 302 and response.url == reverse("bookings:helper_dashboard")
+    page = client.get(reverse("bookings:list")).content.decode()
+    assert f'href="{reverse("bookings:helper_dashboard")}"' in page and "My jobs" in page
+    assert client.get(reverse("helpers:landing")).url == reverse("bookings:helper_dashboard")
+
+
+def test_customers_see_no_helper_link_and_land_on_the_home_page(client) -> None:
+    customer = UserFactory(preferred_language="en")
+    customer.set_password("Correct-Horse-42")
+    customer.save()
+    response = client.post(reverse("account_login"),
+                           {"login": customer.email, "password": "Correct-Horse-42"})  # fmt: skip
+    assert response.url == reverse("home")
+    assert "My jobs" not in client.get(reverse("bookings:list")).content.decode()

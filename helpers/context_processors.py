@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from helpers.models import HelperProfile
+
+
+def helper_nav(request: HttpRequest) -> dict[str, Any]:
+    """``is_helper``: whether the visitor has a helper profile (the header then links to their
+    jobs). Asked at most once per page, and only by a page that shows it."""
+    user = getattr(request, "user", None)
+
+    def has_profile() -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return HelperProfile.objects.filter(user=user).exists()
+
+    return {"is_helper": SimpleLazyObject(has_profile)}
