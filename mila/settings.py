@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "mila.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.inbox",
                 "bookings.context_processors.booking_policy",
+                "helpers.context_processors.helper_nav",
             ],
         },
     },
@@ -125,9 +127,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: served from process memory with a warning, never a 500 (mila/cache.py);
+            # short timeouts so an unreachable Redis does not stall the page.
+            "BACKEND": "mila.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mila",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -141,7 +146,16 @@ TASK_VISIBILITY_TIMEOUT = 3600
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": TASK_VISIBILITY_TIMEOUT}
+# A publish that cannot reach the broker fails at once: one connection attempt, no retries,
+# short socket timeouts, so a request never waits for a broker that is down. Whatever was not
+# enqueued is still due in the database, and the sweeps (outbox, matching) enqueue it later.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    "max_retries": 0,  # kombu: connecting to publish (workers reconnect with their own policy)
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
@@ -202,6 +216,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["first_name*", "last_name", "email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "customers.forms.SignupForm"
+# Same work for a registered and a new address (no timing oracle).
+ACCOUNT_FORMS = {"signup": "customers.signup.AccountSignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -268,10 +284,12 @@ _smtp_options = {
     "password": _email["EMAIL_HOST_PASSWORD"] or "",
     "use_tls": _email.get("EMAIL_USE_TLS", False),
     "use_ssl": _email.get("EMAIL_USE_SSL", False),
-    "timeout": 20,
+    "timeout": 20,  # each step (connect, greeting, every command) may wait this long
+    "total_timeout": 120,  # a whole send this long, well within NOTIFICATION_CLAIM_SECONDS
 }
 _mail_options: dict[str, object] = {}
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    _email["EMAIL_BACKEND"] = "notifications.smtp.EmailBackend"  # knows total_timeout
     _mail_options = _smtp_options
 elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     _mail_options = {"file_path": _email["EMAIL_FILE_PATH"]}
@@ -284,7 +302,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Notification delivery: rows still undelivered this long after creation are re-enqueued.
 NOTIFICATION_RESEND_AFTER_SECONDS = env.int("NOTIFICATION_RESEND_AFTER_SECONDS", default=60)
 NOTIFICATION_MAX_ATTEMPTS = 12  # with the growing retry delay: about 7 hours of retries
-NOTIFICATION_CLAIM_SECONDS = 120
+# A delivery holds its row this long while it sends. It outlives the task's hard time limit,
+# so no other worker is handed the row while the first may still be sending (checked by
+# notifications.checks, with the SMTP total_timeout, which is shorter still).
+NOTIFICATION_CLAIM_SECONDS = CELERY_TASK_TIME_LIMIT + 60
 
 # --- Security ---------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -293,6 +314,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Flash messages live in the session, not in a cookie of their own (readable, without the
+# __Host- prefix).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -302,7 +326,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "base-uri": [CSP.SELF],
+    "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
 
