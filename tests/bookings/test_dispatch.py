@@ -181,7 +181,8 @@ def test_too_close_to_the_start_the_search_ends(service, make_helper) -> None:
     the four waves share the 30 minutes left (7.5 each); at the deadline the search ends
     although waves are left."""
     make_helper(1), make_helper(2)
-    now = timezone.now().replace(second=0, microsecond=0)
+    # Tomorrow morning, whatever the clock says: the visit must lie in the helpers' day.
+    now = datetime.combine(timezone.localdate() + timedelta(days=1), time(9), tzinfo=ZURICH)
     start = now + timedelta(minutes=90)
     booking = BookingFactory(service=service, starts_at=start, created_at=now, searching_at=now,
                              ends_at=start + timedelta(hours=1))  # fmt: skip
