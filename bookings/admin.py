@@ -19,6 +19,20 @@ from bookings.services import BookingError, booking_cancel
 from helpers.models import HelperProfile
 from mila.lib.money import format_chf
 
+
+def in_chf(field: str, *, ordering: bool = False) -> Any:
+    """An admin column or read-only field showing a Rappen amount of the booking in CHF,
+    labelled like the model field."""
+
+    def show(admin_: Any, booking: Booking) -> str:
+        return format_chf(getattr(booking, field))
+
+    return admin.display(
+        description=getattr(Booking._meta.get_field(field), "verbose_name", field),
+        ordering=field if ordering else None,
+    )(show)
+
+
 PAYMENT_METHODS = {  # Booking.payment_method, as staff read it
     "invoice": _("Invoice after the visit"),
     "card": _("Card (amount reserved)"),
@@ -286,33 +300,13 @@ class BookingAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.display(description=_("total"), ordering="price_total")
-    def total_chf(self, booking: Booking) -> str:
-        return format_chf(booking.price_total)
-
-    @admin.display(description=_("base price"))
-    def base_chf(self, booking: Booking) -> str:
-        return format_chf(booking.price_base)
-
-    @admin.display(description=_("last-minute surcharge"))
-    def surcharge_chf(self, booking: Booking) -> str:
-        return format_chf(booking.price_surcharge)
-
-    @admin.display(description=_("extra time"))
-    def extra_chf(self, booking: Booking) -> str:
-        return format_chf(booking.price_extra)
-
-    @admin.display(description=_("commission"))
-    def commission_chf(self, booking: Booking) -> str:
-        return format_chf(booking.commission)
-
-    @admin.display(description=_("cancellation fee"))
-    def cancellation_fee_chf(self, booking: Booking) -> str:
-        return format_chf(booking.cancellation_fee)
-
-    @admin.display(description=_("follow-up payout"))
-    def follow_up_payout_chf(self, booking: Booking) -> str:
-        return format_chf(booking.follow_up_payout)
+    total_chf = in_chf("price_total", ordering=True)
+    base_chf = in_chf("price_base")
+    surcharge_chf = in_chf("price_surcharge")
+    extra_chf = in_chf("price_extra")
+    commission_chf = in_chf("commission")
+    cancellation_fee_chf = in_chf("cancellation_fee")
+    follow_up_payout_chf = in_chf("follow_up_payout")
 
     @admin.display(description=_("payment method"))
     def payment(self, booking: Booking) -> str:
