@@ -76,6 +76,12 @@ def net_payout(total: int, commission: int) -> int:
     return total - commission
 
 
+def base_payout(price: int, policy: PricingPolicy) -> int:
+    """What a helper normally earns for a job of this price: the price less the commission
+    (the payout a job advertises; extra time and surcharges come on top)."""
+    return net_payout(price, percent_of(price, policy.commission_percent))
+
+
 def round_to_5(rappen: float) -> int:
     """Round half up to the next 5 Rappen (CHF 0.05), the smallest Swiss coin."""
     return int((rappen + 2.5) // 5 * 5)

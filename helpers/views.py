@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookings.models import Service
-from bookings.pricing import PricingPolicy, net_payout, percent_of
+from bookings.pricing import PricingPolicy, base_payout
 from customers.models import User
 from helpers.forms import ApplicationForm, ProfileForm, TimeOffForm, WindowFormSet
 from helpers.models import HelperProfile, TimeOff
@@ -38,7 +38,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     prices = sorted(
         Service.objects.bookable().filter(pro_only=False).values_list("price", flat=True)
     )
-    payouts = [net_payout(price, percent_of(price, policy.commission_percent)) for price in prices]
+    payouts = [base_payout(price, policy) for price in prices]
     apply_url = reverse("helpers:apply")
     return render(request, "helpers/landing.html", {
         "payout_from": payouts[0] if payouts else None,

@@ -14,7 +14,7 @@ from bookings.matching import dispatch
 from bookings.models import Booking, BookingEvent
 from bookings.notices import notify_booking
 from bookings.policy import BookingPolicy, asap_available, follow_up_until, start_problem
-from bookings.pricing import PricingPolicy, net_payout, percent_of
+from bookings.pricing import PricingPolicy, base_payout
 from bookings.services.transitions import BookingError, booking_transition, record_event
 from bookings.texts import asap_unavailable_message
 from notifications.models import Notification
@@ -49,12 +49,6 @@ def follow_up_refusal(booking: Booking, now: datetime | None = None) -> tuple[st
     return None
 
 
-def _normal_payout(booking: Booking) -> int:
-    """What a helper normally earns for this service: its base price less the commission."""
-    commission = percent_of(booking.price_base, PricingPolicy.from_settings().commission_percent)
-    return net_payout(booking.price_base, commission)
-
-
 @transaction.atomic
 def booking_follow_up(
     *, booking: Booking, actor: Any, problem: str, timing: str, starts_at: datetime | None,
@@ -78,6 +72,7 @@ def booking_follow_up(
         policy=policy,
     ):  # fmt: skip
         raise BookingError(_("This time cannot be booked."), code="time")
+    payout = base_payout(original.price_base, PricingPolicy.from_settings())
     fields = ("service", "tier", "street", "postcode", "city", "country", "lat", "lng", "phone")
     try:
         with transaction.atomic():
@@ -87,7 +82,7 @@ def booking_follow_up(
                 ends_at=starts_at + timedelta(minutes=original.service.duration_minutes),
                 price_base=0, price_surcharge=0, price_extra=0, price_total=0, commission=0,
                 payment_method=FREE, follow_up_of=original, preferred_helper=original.helper,
-                follow_up_payout=_normal_payout(original), created_at=now,
+                follow_up_payout=payout, created_at=now,
             )  # fmt: skip
     except IntegrityError as error:  # unique follow_up_of: another submit made it first
         raise BookingError(ALREADY, code="already") from error
