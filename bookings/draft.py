@@ -4,11 +4,15 @@ They survive signing up or logging in at the last step (Django keeps session dat
 login), so a new customer never has to fill the wizard twice.
 """
 
+import hashlib
+import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
+from django.core import signing
 
 from bookings.models import Service
 from bookings.services import BookingRequest
@@ -17,6 +21,31 @@ from helpers.models import HelperProfile
 SESSION_KEY = "booking_draft"
 STEPS = ("problem", "address", "time")
 STEP_FIELDS = {"problem": "problem", "address": "postcode", "time": "timing"}
+TIME_FIELDS = ("timing", "date", "time", "starts_at")
+SEEN_SALT = "bookings.draft.seen"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the quote page showed: the draft's version and the total of each tier (Rappen).
+    The confirm form carries it back, so a booking is only made from what the customer saw."""
+
+    version: str
+    totals: dict[str, int]
+
+    def token(self) -> str:
+        return signing.dumps({"v": self.version, "t": self.totals}, salt=SEEN_SALT)
+
+    @classmethod
+    def from_token(cls, token: str) -> "Seen | None":
+        """None for a missing, forged or malformed token."""
+        try:
+            value = signing.loads(token, salt=SEEN_SALT)
+        except signing.BadSignature:
+            return None
+        if not isinstance(value, dict) or not isinstance(value.get("t"), dict):
+            return None
+        return cls(version=str(value.get("v")), totals=value["t"])
 
 
 class BookingDraft:
@@ -31,6 +60,23 @@ class BookingDraft:
     def clear(self) -> None:
         self.session.pop(SESSION_KEY, None)
         self.data = {}
+
+    @property
+    def version(self) -> str:
+        """Changes whenever an answer changes (service, problem, address, time, helper), so
+        a confirm form from an older page, or another window, is noticed."""
+        answers = {name: value for name, value in self.data.items() if name != "key"}
+        encoded = json.dumps(answers, sort_keys=True, default=str).encode()
+        return hashlib.sha256(encoded).hexdigest()[:32]
+
+    def is_under_way(self) -> bool:
+        """Has the customer answered anything yet (beyond choosing the service)?"""
+        return any(self.data.get(field) for field in STEP_FIELDS.values())
+
+    def forget_time(self) -> None:
+        for name in TIME_FIELDS:
+            self.data.pop(name, None)
+        self.save()
 
     def start(self, service: Service, helper: HelperProfile | None = None) -> None:
         """Begin (or continue) booking this service; answers for another service are kept

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from bookings.models import Booking, Offer, WithdrawReason
+from bookings.models import Booking, Offer, Service, WithdrawReason
 from bookings.policy import (
     BookingPolicy,
     StartProblem,
@@ -16,6 +16,8 @@ from bookings.policy import (
     start_problem,
     start_slots,
 )
+from bookings.services.creation import booking_area_check, town_mismatch_message
+from bookings.services.transitions import BookingError
 from bookings.texts import asap_unavailable_message, start_message
 from mila.lib import geo
 from mila.lib.money import format_chf
@@ -91,6 +93,12 @@ class AddressForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 
+    def __init__(self, *args: Any, service: Service | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service = service
+        # Set when the address is fine but nobody serves it (yet): the page offers the waitlist.
+        self.waitlist_place: geo.Place | None = None
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         postcode, country = data.get("postcode"), data.get("country")
@@ -101,9 +109,32 @@ class AddressForm(forms.Form):
             self.add_error("postcode", self._postcode_message(postcode, country))
             return data
         data["postcode"] = place.postcode
-        data["city"] = (data.get("city") or "").strip() or place.name
+        data["city"] = self._town(place, data.get("city") or "")
         data["phone"] = str(data["phone"]) if data.get("phone") else ""
+        if self.service is not None:
+            try:
+                booking_area_check(service=self.service, place=place)
+            except BookingError as refused:
+                self.add_error("postcode", refused.message)
+                self.waitlist_place = place
         return data
+
+    def _town(self, place: geo.Place, typed: str) -> str:
+        """The town in GeoNames' spelling: the one the customer typed, or, if they typed none,
+        the postcode's only town. A town the postcode does not have is an error."""
+        typed = typed.strip()
+        if typed:
+            town = place.town_named(typed)
+            if town is None:
+                self.add_error("city", town_mismatch_message(place, typed))
+            return town or typed
+        if len(place.towns) > 1:
+            self.add_error(
+                "city",
+                _("%(postcode)s has more than one town. Please enter yours: %(towns)s.")
+                % {"postcode": place.postcode, "towns": ", ".join(place.towns)},
+            )
+        return place.towns[0]
 
     @staticmethod
     def _postcode_message(postcode: str, country: str) -> str:
@@ -117,6 +148,32 @@ class AddressForm(forms.Form):
             "postcode": postcode,
             "country": COUNTRY_NAMES[country],
         }
+
+
+class WaitlistForm(forms.Form):
+    """Tell me by e-mail when there are helpers near me (the address is the address step's)."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Please enter your e-mail address."),
+            "invalid": _("Please enter a valid e-mail address, e.g. anna@example.ch."),
+        },
+    )
+    postcode = forms.CharField(max_length=10, widget=forms.HiddenInput)
+    country = forms.ChoiceField(choices=Booking.Country.choices, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        place = geo.lookup(data.get("postcode") or "", data.get("country") or "")
+        if place is None:
+            raise forms.ValidationError(
+                _("We could not tell which address this is for. Please enter it again.")
+            )
+        data["place"] = place
+        return data
 
 
 class StartTimeForm(forms.Form):
@@ -193,14 +250,24 @@ class TimingForm(StartTimeForm):
         data = super().clean()
         if data.get("timing") == Booking.Timing.ASAP:
             data["starts_at"] = None
-            if not asap_available(self.now, tz=ZoneInfo(settings.TIME_ZONE), policy=self.policy):
-                self.add_error("timing", asap_unavailable_message(self.policy))
+            if not asap_available(
+                self.now, tz=ZoneInfo(settings.TIME_ZONE), policy=self.policy,
+                duration_minutes=self.duration_minutes,
+            ):  # fmt: skip
+                self.add_error(
+                    "timing",
+                    asap_unavailable_message(self.policy, duration_minutes=self.duration_minutes),
+                )
         return data
 
 
 class ConfirmForm(forms.Form):
-    tier = forms.ChoiceField(label=_("Who should come?"), widget=forms.RadioSelect)
+    """The quote page's form: one "Book" button per tier (its name is ``tier``), the draft's
+    idempotency key, and ``seen`` (bookings.draft.Seen), what the page showed."""
+
+    tier = forms.ChoiceField(label=_("Who should come?"))
     key = forms.UUIDField(widget=forms.HiddenInput)
+    seen = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, tiers: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -92,9 +92,21 @@ def start_problem(
     return None
 
 
-def asap_available(now: datetime, *, tz: tzinfo, policy: BookingPolicy) -> bool:
-    """'As soon as possible' is offered while helpers can still come today."""
-    return policy.day_starts <= now.astimezone(tz).time() <= policy.asap_last_start
+def asap_last_start(*, duration_minutes: int, policy: BookingPolicy) -> time:
+    """The latest time of day "as soon as possible" may be booked for a visit this long: the
+    policy's ASAP cut-off, earlier for a visit that would otherwise end after the day."""
+    latest = _minute_of_day(policy.day_ends) - duration_minutes
+    cutoff = min(_minute_of_day(policy.asap_last_start), max(latest, 0))
+    return time(cutoff // 60, cutoff % 60)
+
+
+def asap_available(
+    now: datetime, *, tz: tzinfo, policy: BookingPolicy, duration_minutes: int = 0
+) -> bool:
+    """'As soon as possible' is offered while helpers can still come today and a visit of
+    ``duration_minutes`` booked now still ends within the helpers' day."""
+    last = asap_last_start(duration_minutes=duration_minutes, policy=policy)
+    return policy.day_starts <= now.astimezone(tz).time() <= last
 
 
 class FeeReason(StrEnum):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("services/<slug:slug>/", catalogue.service_detail, name="service"),
     path("book/start/<slug:slug>/", wizard.start, name="start"),
     path("book/postcode/", wizard.postcode_lookup, name="postcode_lookup"),
+    path("book/waitlist/", wizard.waitlist, name="waitlist"),
     path("book/quote/", wizard.quote, name="quote"),
     path("book/<str:step>/", wizard.step, name="step"),
     path("bookings/", customer.booking_list, name="list"),

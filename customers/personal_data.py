@@ -47,6 +47,8 @@ ERASED: dict[str, str] = {
     "helpers.HelperProfile.city": "cleared (the postcode stays, like a booking's)",
     "helpers.HelperProfile.calendar_token": "removed, so an old feed link stops working",
     "helpers.TimeOff.note": "cleared",
+    # Waiting for helpers near them: found by the account's e-mail addresses.
+    "bookings.WaitlistEntry.email": "rows deleted (any of the account's e-mail addresses)",
     # The admin's history names the person's account by its e-mail address.
     "admin.LogEntry.object_repr": "the e-mail address replaced by the deleted address",
     "admin.LogEntry.change_message": "the e-mail address replaced by the deleted address",
@@ -98,6 +100,9 @@ KEPT: dict[str, str] = {
     "bookings.HelperSlot.tier": "derived from the profile",
     "bookings.HelperSlot.languages": "derived from the profile (language codes)",
     "bookings.Reminder.kind": "a choice",
+    "bookings.WaitlistEntry.postcode": "coarse location (the row goes with its e-mail address)",
+    "bookings.WaitlistEntry.country": "a choice",
+    "bookings.WaitlistEntry.language": "a language code",
     "notifications.Notification.kind": "a choice",
     "notifications.Notification.last_error": "the mail server's answer",
     # The catalogue.

@@ -15,11 +15,11 @@ from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Booking, BookingEvent, VisitReport
+from bookings.models import Booking, BookingEvent, VisitReport, WaitlistEntry
 from customers.models import User
 from helpers.models import HelperProfile
 from helpers.services import helper_close
@@ -62,6 +62,11 @@ def customer_export(*, user: User) -> dict[str, Any]:
             for n in Notification.objects.for_recipient(user).order_by("created_at")
         ],
         "helper_profile": _helper(helper) if helper else None,
+        "waitlist": [
+            {"postcode": w.postcode, "country": w.country, "service": w.service.slug,
+             "language": w.language, "signed_up": _iso(w.created_at)}
+            for w in _waitlist_of(user).select_related("service").order_by("created_at")
+        ],
     }  # fmt: skip
 
 
@@ -116,6 +121,7 @@ def customer_delete(*, user: User) -> None:
     if helper is not None:
         helper_close(profile=helper, actor=user)
     Notification.objects.filter(recipient=user).delete()
+    _waitlist_of(user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     old_email = user.email
@@ -144,6 +150,16 @@ def _erase_bookings(user: User) -> None:
     _erase_from_others_inboxes(user, set(bookings.values_list("reference", flat=True)),
                                keys=("city", "note"))  # fmt: skip
     _erase_from_others_inboxes(user, jobs, keys=("note",))
+
+
+def _waitlist_of(user: User) -> QuerySet[WaitlistEntry]:
+    """The waitlist knows people by e-mail address only (they may sign up before they have an
+    account): the rows of every address of the account, in any spelling."""
+    emails = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    matching = Q(pk__in=[])
+    for email in emails:
+        matching |= Q(email__iexact=email)
+    return WaitlistEntry.objects.filter(matching)
 
 
 def _erase_from_others_inboxes(user: User, references: set[str], *, keys: tuple[str, ...]) -> None:

@@ -2,6 +2,7 @@ from bookings.models.booking import Booking, BookingEvent, new_reference, new_vi
 from bookings.models.catalogue import CatalogueEntry, Service, ServiceCategory
 from bookings.models.matching import HelperSlot, Offer
 from bookings.models.visit import Reminder, VisitReport, WithdrawReason
+from bookings.models.waitlist import WaitlistEntry
 
 __all__ = [
     "Booking",
@@ -13,6 +14,7 @@ __all__ = [
     "Service",
     "ServiceCategory",
     "VisitReport",
+    "WaitlistEntry",
     "WithdrawReason",
     "new_reference",
     "new_visit_code",

@@ -4,11 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.matching import dispatch
+from bookings.matching.coverage import helpers_reach
 from bookings.models import Booking, BookingEvent, Service
 from bookings.notices import notify_booking
 from bookings.policy import BookingPolicy, asap_available, start_problem
@@ -64,10 +66,17 @@ def _validate(request: BookingRequest, now: datetime) -> geo.Place:
     place = geo.lookup(request.postcode, request.country)
     if place is None:
         raise BookingError(_("We do not know this postcode."), code="postcode")
+    booking_area_check(service=request.service, place=place)
+    typed_town = request.city.strip()
+    if typed_town and place.town_named(typed_town) is None:
+        raise BookingError(town_mismatch_message(place, typed_town), code="city")
     tz = timezone.get_default_timezone()
     policy = BookingPolicy.from_settings()
-    if request.timing == Booking.Timing.ASAP and not asap_available(now, tz=tz, policy=policy):
-        raise BookingError(asap_unavailable_message(policy), code="time")
+    minutes = request.service.duration_minutes
+    if request.timing == Booking.Timing.ASAP and not asap_available(
+        now, tz=tz, policy=policy, duration_minutes=minutes
+    ):
+        raise BookingError(asap_unavailable_message(policy, duration_minutes=minutes), code="time")
     duration = request.service.duration_minutes
     if request.timing == Booking.Timing.SCHEDULED and (
         request.starts_at is None
@@ -77,6 +86,32 @@ def _validate(request: BookingRequest, now: datetime) -> geo.Place:
     ):
         raise BookingError(_("This time cannot be booked."), code="time")
     return place
+
+
+def booking_area_check(*, service: Service, place: geo.Place) -> None:
+    """A visit can be booked only where it is priced (``BOOKING_PRICED_COUNTRIES``: the price
+    list is in CHF) and where some approved helper who does this service reaches the address:
+    otherwise nobody could come, or we would charge in the wrong currency. The wizard asks
+    before it quotes; creating the booking asks again, in case a helper left meanwhile."""
+    if place.country not in settings.BOOKING_PRICED_COUNTRIES:
+        raise BookingError(
+            _("We don't take bookings in %(country)s yet.")
+            % {"country": Booking.Country(place.country).label},
+            code="country",
+        )
+    if not helpers_reach(service=service, place=place):
+        raise BookingError(
+            _("We have no helpers near %(postcode)s yet.") % {"postcode": place.postcode},
+            code="coverage",
+        )
+
+
+def town_mismatch_message(place: geo.Place, typed: str) -> str:
+    """«8001 is Zürich, not Genève.» — naming every town the postcode has."""
+    values = {"postcode": place.postcode, "town": typed, "towns": ", ".join(place.towns)}
+    if len(place.towns) == 1:
+        return _("%(postcode)s is %(towns)s, not %(town)s.") % values
+    return _("%(postcode)s is one of %(towns)s, not %(town)s.") % values
 
 
 def booking_create(
@@ -126,7 +161,7 @@ def _save_request(
                 problem=request.problem,
                 street=request.street,
                 postcode=place.postcode,
-                city=request.city or place.name,
+                city=place.town_named(request.city) or place.towns[0],
                 country=place.country,
                 lat=place.lat,
                 lng=place.lng,

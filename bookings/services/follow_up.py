@@ -64,8 +64,11 @@ def booking_follow_up(
         raise BookingError(refusal[1], code=refusal[0])
     tz, policy = timezone.get_default_timezone(), BookingPolicy.from_settings()
     if timing == Booking.Timing.ASAP:
-        if not asap_available(now, tz=tz, policy=policy):
-            raise BookingError(asap_unavailable_message(policy), code="time")
+        minutes = original.service.duration_minutes
+        if not asap_available(now, tz=tz, policy=policy, duration_minutes=minutes):
+            raise BookingError(
+                asap_unavailable_message(policy, duration_minutes=minutes), code="time"
+            )
         starts_at = now
     elif starts_at is None or start_problem(
         starts_at, duration_minutes=original.service.duration_minutes, now=now, tz=tz,

@@ -5,32 +5,41 @@ postcode. Answers live in the session (bookings.draft) until the booking is conf
 """
 
 import uuid
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from bookings.draft import STEPS, BookingDraft
-from bookings.forms import AddressForm, ConfirmForm, ProblemForm, TimingForm
+from bookings.draft import STEPS, BookingDraft, Seen
+from bookings.forms import AddressForm, ConfirmForm, ProblemForm, TimingForm, WaitlistForm
 from bookings.models import Booking, Service
-from bookings.policy import BookingPolicy, cancellation_terms
+from bookings.policy import BookingPolicy, cancellation_terms, start_problem
+from bookings.pricing import Quote
 from bookings.services import BookingError, booking_create, booking_quote
+from bookings.services.waitlist import waitlist_join
+from bookings.texts import start_message
 from helpers.models import HelperProfile
 from mila.lib import geo
+from mila.lib.money import format_chf
 
 STEP_FORMS: dict[str, type[Form]] = {
     "problem": ProblemForm,
     "address": AddressForm,
     "time": TimingForm,
 }
+# Refusals at confirm that are about the address: the customer goes back to that step.
+ADDRESS_REFUSALS = frozenset({"country", "coverage", "city", "postcode"})
 STEP_TITLES = {
     "problem": gettext_lazy("Describe the problem"),
     "address": gettext_lazy("Where should the helper come?"),
@@ -39,10 +48,50 @@ STEP_TITLES = {
 
 
 def start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Begin booking ``slug``. A booking of another service under way in this session is not
+    replaced by a mere link (another tab, another site): the customer is asked first."""
     service = get_object_or_404(Service.objects.bookable(), slug=slug)
     draft = BookingDraft(request.session)
+    current = draft.service
+    switching = current is not None and current.pk != service.pk and draft.is_under_way()
+    if switching and request.method != "POST":
+        return render(
+            request,
+            "bookings/wizard/switch.html",
+            {"service": service, "current": current, "draft": draft,
+             "continue_url": _continue_url(draft)},
+        )  # fmt: skip
     draft.start(service, helper=_helper_asked_for(request, service))
+    if switching:
+        _keep_time_if_it_fits(request, draft, service)
     return redirect("bookings:step", step=draft.first_missing_step() or "problem")
+
+
+def _continue_url(draft: BookingDraft) -> str:
+    missing = draft.first_missing_step()
+    return reverse("bookings:step", args=[missing]) if missing else reverse("bookings:quote")
+
+
+def _keep_time_if_it_fits(request: HttpRequest, draft: BookingDraft, service: Service) -> None:
+    """After switching service the chosen start may no longer fit (a longer visit must still
+    end within the helpers' day): then the time is asked again, and the customer told why."""
+    starts_at = draft.starts_at
+    if starts_at is None:
+        return
+    policy = BookingPolicy.from_settings()
+    problem = start_problem(
+        starts_at, duration_minutes=service.duration_minutes, now=timezone.now(),
+        tz=ZoneInfo(settings.TIME_ZONE), policy=policy,
+    )  # fmt: skip
+    if problem is None:
+        return
+    draft.forget_time()
+    reason = start_message(problem, policy, duration_minutes=service.duration_minutes)
+    messages.info(
+        request,
+        _("The time you chose does not work for %(service)s: %(reason)s Please choose it again.")
+        % {"service": service.name, "reason": reason},
+    )
 
 
 def _helper_asked_for(request: HttpRequest, service: Service) -> HelperProfile | None:
@@ -78,9 +127,12 @@ def _initial(request: HttpRequest, draft: BookingDraft, step: str) -> dict[str, 
 
 
 def _form_kwargs(draft: BookingDraft, step: str) -> dict[str, Any]:
-    """The time step offers only start times at which this service's visit ends in time."""
+    """The time step offers only start times at which this service's visit ends in time; the
+    address step checks that someone does this service there."""
     if step == "time" and draft.service is not None:
         return {"duration_minutes": draft.service.duration_minutes}
+    if step == "address":
+        return {"service": draft.service}
     return {}
 
 
@@ -100,20 +152,42 @@ def step(request: HttpRequest, step: str) -> HttpResponse:
         if following and not draft.step_data(following):
             return redirect("bookings:step", step=following)
         return redirect("bookings:quote")
-    return render(
-        request,
-        f"bookings/wizard/{step}.html",
-        {
-            "form": form,
-            "draft": draft,
-            "service": draft.service,
-            "step": step,
-            "step_number": STEPS.index(step) + 1,
-            "step_count": len(STEPS) + 1,
-            "step_title": STEP_TITLES[step],
-            "previous_step": STEPS[STEPS.index(step) - 1] if step != STEPS[0] else None,
-        },
-    )
+    return _render_step(request, draft, step, form)
+
+
+def _render_step(
+    request: HttpRequest, draft: BookingDraft, step: str, form: Form, **extra: Any
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "draft": draft,
+        "service": draft.service,
+        "step": step,
+        "step_number": STEPS.index(step) + 1,
+        "step_count": len(STEPS) + 1,
+        "step_title": STEP_TITLES[step],
+        "previous_step": STEPS[STEPS.index(step) - 1] if step != STEPS[0] else None,
+    }
+    if isinstance(form, AddressForm):
+        context |= _address_context(request, form)
+    return render(request, f"bookings/wizard/{step}.html", context | extra)
+
+
+def _address_context(request: HttpRequest, form: AddressForm) -> dict[str, Any]:
+    """The town hint for the postcode on the page, and the waitlist offer where nobody
+    serves the address (yet)."""
+    postcode, country = form["postcode"].value(), form["country"].value()
+    context: dict[str, Any] = {"place": geo.lookup(str(postcode or ""), str(country or ""))}
+    if form.waitlist_place is not None:
+        user = request.user
+        place = form.waitlist_place
+        context["waitlist_form"] = WaitlistForm(
+            auto_id="waitlist_%s",
+            initial={"email": user.email if user.is_authenticated else "",
+                     "postcode": place.postcode, "country": place.country}
+        )  # fmt: skip
+        context["waitlist_postcode"] = place.postcode
+    return context
 
 
 def _to_session(step: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -136,15 +210,50 @@ def postcode_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "bookings/wizard/address.html#town", {"place": place})
 
 
+@require_POST
+def waitlist(request: HttpRequest) -> HttpResponse:
+    """Sign up to hear when there are helpers near an address, offered by the address step
+    where nobody serves it yet. Signing up twice is harmless and says the same."""
+    draft = BookingDraft(request.session)
+    service = draft.service
+    if service is None:
+        return redirect("bookings:catalogue")
+    form = WaitlistForm(request.POST, auto_id="waitlist_%s")
+    if not form.is_valid():
+        place = geo.lookup(str(form["postcode"].value() or ""), str(form["country"].value() or ""))
+        where = {"postcode": place.postcode, "country": place.country} if place else {}
+        address = AddressForm(initial=draft.step_data("address") | where, service=service)
+        address.waitlist_place = place
+        return _render_step(
+            request, draft, "address", address, waitlist_form=form,
+            waitlist_postcode=place.postcode if place else "",
+        )  # fmt: skip
+    place = form.cleaned_data["place"]
+    entry, _created = waitlist_join(
+        email=form.cleaned_data["email"], place=place, service=service,
+        language=_language_code(),
+    )  # fmt: skip
+    messages.success(
+        request,
+        _("Thank you! We will write to %(email)s as soon as we have helpers near %(postcode)s.")
+        % {"email": entry.email, "postcode": place.postcode},
+    )
+    return redirect("bookings:step", step="address")
+
+
+def _language_code() -> str:
+    """The language the page was in, as one of ours (the e-mail will be written in it)."""
+    active = (get_language() or "").split("-")[0]
+    return active if active in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def quote(request: HttpRequest) -> HttpResponse:
     draft = BookingDraft(request.session)
     if request.method == "POST":
         return _confirm(request, draft)
     if response := _redirect_to_missing(draft):
         return response
-    return _render_quote(
-        request, draft, ConfirmForm(tiers=_tiers(draft), initial=_confirm_initial(draft))
-    )
+    return _render_quote(request, draft, ConfirmForm(tiers=_tiers(draft)))
 
 
 def _tiers(draft: BookingDraft) -> tuple[str, ...]:
@@ -152,8 +261,14 @@ def _tiers(draft: BookingDraft) -> tuple[str, ...]:
     return service.tiers if service else ()
 
 
-def _confirm_initial(draft: BookingDraft) -> dict[str, Any]:
-    return {"tier": draft.data.get("tier") or _tiers(draft)[0], "key": draft.key}
+def _quotes(draft: BookingDraft, now: datetime) -> dict[str, Quote]:
+    """The price of each tier for this draft, at ``now`` (the surcharge depends on it)."""
+    service = draft.service
+    assert service is not None
+    return {
+        tier: booking_quote(service=service, tier=tier, starts_at=draft.starts_at, now=now)
+        for tier in service.tiers
+    }
 
 
 def _render_quote(request: HttpRequest, draft: BookingDraft, form: ConfirmForm) -> HttpResponse:
@@ -162,15 +277,17 @@ def _render_quote(request: HttpRequest, draft: BookingDraft, form: ConfirmForm) 
     now = timezone.now()
     starts_at = draft.starts_at
     policy = BookingPolicy.from_settings()
+    quotes = _quotes(draft, now)
     options = []
-    for tier in service.tiers:
-        price = booking_quote(service=service, tier=tier, starts_at=starts_at, now=now)
+    for tier, price in quotes.items():
         # What cancelling would cost once the free period is over.
         late = cancellation_terms(
             base_price=price.base, starts_at=(starts_at or now), now=(starts_at or now),
             helper_on_the_way=False, policy=policy, helper_assigned=True,
         )  # fmt: skip
         options.append({"tier": tier, "quote": price, "late_fee": late.fee})
+    seen = Seen(version=draft.version, totals={tier: q.total for tier, q in quotes.items()})
+    form.initial = {"key": draft.key, "seen": seen.token()}
     free_until = (starts_at - policy.free_cancellation) if starts_at else None
     next_url = reverse("bookings:quote")
     return render(
@@ -211,16 +328,24 @@ def _confirm(request: HttpRequest, draft: BookingDraft) -> HttpResponse:
         return response
     if not form.is_valid():
         return _render_quote(request, draft, form)
+    now = timezone.now()
+    tier = form.cleaned_data["tier"]
+    if refusal := _not_what_was_seen(draft, form.cleaned_data["seen"], tier, now):
+        messages.warning(request, refusal)
+        return redirect("bookings:quote")
     try:
         booking = booking_create(
             customer=request.user,
-            request=draft.to_request(form.cleaned_data["tier"]),
+            request=draft.to_request(tier),
             idempotency_key=form.cleaned_data["key"],
+            now=now,
         )
     except BookingError as error:
         messages.error(request, error.message)
         if error.code == "key":
             draft.renew_key()
+        if error.code in ADDRESS_REFUSALS:  # nobody can come there (any more): the waitlist
+            return redirect("bookings:step", step="address")
         return redirect("bookings:quote")
     draft.clear()
     messages.success(
@@ -229,3 +354,18 @@ def _confirm(request: HttpRequest, draft: BookingDraft) -> HttpResponse:
         % {"reference": booking.reference},
     )
     return redirect("bookings:detail", reference=booking.reference)
+
+
+def _not_what_was_seen(draft: BookingDraft, token: str, tier: str, now: datetime) -> str | None:
+    """Why the booking would differ from the quote the customer confirmed (the draft was
+    changed in another window, or the price moved meanwhile), or None if it is the same."""
+    seen = Seen.from_token(token)
+    if seen is None or seen.version != draft.version or tier not in seen.totals:
+        return _("Your booking changed in another window — please check it again.")
+    total = _quotes(draft, now)[tier].total
+    if seen.totals[tier] != total:
+        return _(
+            "The price is now %(total)s instead of %(seen)s (it depends on how soon the visit "
+            "is) — please check it again."
+        ) % {"total": format_chf(total), "seen": format_chf(seen.totals[tier])}
+    return None

@@ -7,6 +7,8 @@ malformed input gives ``None``, never an exception: callers turn that into a for
 
 import csv
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,6 +17,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "postcodes"
 COUNTRIES = ("CH", "DE", "AT")
 POSTCODE_LENGTH = {"CH": 4, "AT": 4, "DE": 5}
 EARTH_RADIUS_KM = 6371.0088
+# A post office's number after the town: 'Lausanne 25', 'Bern 60 UPD', 'Altdorf UR 1'.
+OFFICE_NUMBER = re.compile(r"\s+\d+(\s+[A-Z]{2,4})?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,33 @@ class Place:
     def names(self) -> tuple[str, ...]:
         """Every locality that uses this postcode, the representative one first."""
         return (self.name, *self.other_names)
+
+    @property
+    def towns(self) -> tuple[str, ...]:
+        """The towns of this postcode as people write them: each name without the number of
+        its post office ('Lausanne 25', 'Lausanne 16' → 'Lausanne'), once, the first first."""
+        return tuple(dict.fromkeys(OFFICE_NUMBER.sub("", name) for name in self.names))
+
+    def town_named(self, typed: str) -> str | None:
+        """The GeoNames spelling of the town typed for this postcode ('zurich' → 'Zürich',
+        'lausanne' → 'Lausanne', 'Bienne' → 'Biel/Bienne'), or None if it is none of the
+        postcode's names."""
+        wanted = fold_name(typed)
+        for name in (*self.names, *self.towns):
+            if wanted in (fold_name(name), *(fold_name(part) for part in name.split("/"))):
+                return name
+        return None
+
+
+def fold_name(name: str) -> str:
+    """A place name without case, accents and punctuation: 'ZURICH', 'Zürich' and 'zürich'
+    are one town, and so are 'St. Gallen' and 'St Gallen'."""
+    bare = "".join(
+        c for c in unicodedata.normalize("NFKD", str(name)) if not unicodedata.combining(c)
+    )
+    for mark in ".,-/'’":
+        bare = bare.replace(mark, " ")
+    return " ".join(bare.casefold().split())
 
 
 @cache

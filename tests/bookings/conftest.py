@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bookings.models import Booking, Offer
+from bookings.models import Booking, Offer, ServiceCategory
 from helpers.models import HelperProfile
 from mila.lib import geo
 from tests.factories import (
@@ -61,6 +61,16 @@ def make_helper(service: Any) -> Callable[..., HelperProfile]:
         return HelperProfile.objects.get(pk=helper.pk)
 
     return make
+
+
+@pytest.fixture
+def helper_in_zurich(catalogue: None) -> HelperProfile:
+    """An approved Pro in Zürich 8001 who does everything in the catalogue and goes up to 50 km:
+    the wizard's coverage check lets a visit around Zürich be booked."""
+    helper = HelperProfileFactory(
+        tier=HelperProfile.Tier.PRO, radius_km=50, skills=list(ServiceCategory.objects.all())
+    )
+    return HelperProfile.objects.get(pk=helper.pk)
 
 
 def offered(booking: Booking, **filters: Any) -> set[int]:

@@ -179,8 +179,10 @@ def test_book_the_same_helper_again_asks_them_first(client: Any, visit: Any) -> 
     })  # fmt: skip
     quote = client.get(reverse("bookings:quote"))
     assert "Lena" in quote.content.decode()
-    key = quote.context["form"].initial["key"]
-    client.post(reverse("bookings:quote"), {"tier": "friend", "key": key})
+    form = quote.context["form"]
+    client.post(reverse("bookings:quote"), {
+        "tier": "friend", "key": form.initial["key"], "seen": form.initial["seen"],
+    })  # fmt: skip
     booking = Booking.objects.exclude(pk=visit.pk).get(customer=visit.customer)
     matching_advance(booking_id=booking.pk, now=timezone.now())
     assert booking.preferred_helper == visit.helper and booking.price_total == visit.price_total

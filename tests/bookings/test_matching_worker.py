@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bookings.models import Booking, Offer, Service
 from notifications.models import Notification
+from tests.bookings.quote_form import confirm_data
 from tests.conftest import skip_unless
 from tests.factories import UserFactory
 from tests.workers import celery_worker, publishing_to, redis_available, redis_server, wait_for
@@ -68,8 +69,7 @@ def _book_through_the_wizard(client: Any) -> Any:
     client.post(reverse("bookings:step", args=["time"]), {
         "timing": "scheduled", "date": start.date().isoformat(), "time": "10:00",
     })  # fmt: skip
-    key = client.get(reverse("bookings:quote")).context["form"]["key"].value()
-    return client.post(reverse("bookings:quote"), {"tier": "friend", "key": key})
+    return client.post(reverse("bookings:quote"), confirm_data(client))
 
 
 def _mails(mail_dir: Path) -> list[email.message.Message]:

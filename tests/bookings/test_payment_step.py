@@ -13,7 +13,10 @@ from bookings.services import BookingRequest, booking_create
 from payments.gateway import Authorization, InvoiceGateway
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("catalogue")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("catalogue", "helper_in_zurich"),
+]
 
 
 def _request() -> BookingRequest:

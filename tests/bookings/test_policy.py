@@ -235,3 +235,21 @@ def test_asap_available(hour: int, minute: int, available: bool) -> None:
     now = local(3, hour, minute)
     assert asap_available(now, tz=TZ, policy=POLICY) is available
     assert asap_available(now.astimezone(ZoneInfo("UTC")), tz=TZ, policy=POLICY) is available
+
+
+@pytest.mark.parametrize(
+    ("duration", "hour", "minute", "available"),
+    [
+        (60, 20, 0, True),  # the policy's cut-off: a 1-hour visit ends at 21:00
+        (60, 20, 1, False),
+        (120, 19, 0, True),  # a 2-hour visit booked at 19:00 still ends at 21:00
+        (120, 19, 1, False),
+        (150, 18, 30, True),
+        (150, 18, 31, False),
+        (30, 20, 0, True),  # a short visit does not move the cut-off later
+        (30, 20, 1, False),
+    ],
+)
+def test_asap_ends_within_the_day(duration: int, hour: int, minute: int, available: bool) -> None:
+    now = local(3, hour, minute)
+    assert asap_available(now, tz=TZ, policy=POLICY, duration_minutes=duration) is available

@@ -30,8 +30,10 @@ def test_ten_submits_with_one_key_create_one_booking(postgres: None, enqueued: l
     customer = UserFactory()
     key = uuid.uuid4()
     day = timezone.localdate() + timedelta(days=3)
+    service = ServiceFactory()
+    HelperProfileFactory(skills=[service.category])  # someone in Zürich does it
     request = BookingRequest(
-        service=ServiceFactory(),
+        service=service,
         tier="friend",
         problem="Der Drucker druckt nur noch leere Seiten.",
         street="Limmatquai 1",

@@ -21,6 +21,7 @@ from bookings.services import (
     booking_reschedule,
     cancellation_preview,
 )
+from helpers.models import HelperProfile
 from notifications.models import Notification
 from payments.gateway import Authorization
 from tests.factories import (
@@ -72,6 +73,10 @@ def booking_request(**changes: Any) -> BookingRequest:
     request = BookingRequest(**{**defaults, **changes})
     if request.service is None:
         request = replace(request, service=ServiceFactory())
+    # Someone who does this service lives in Zürich (a Pro, for the Pros-only services).
+    category = request.service.category
+    if not HelperProfile.objects.filter(skills=category).exists():
+        HelperProfileFactory(tier=HelperProfile.Tier.PRO, skills=[category])
     return request
 
 
@@ -192,14 +197,14 @@ def test_prices_come_from_the_server_not_the_request() -> None:
     assert booking.ends_at - booking.starts_at == timedelta(minutes=90)
 
 
-def test_a_town_the_customer_typed_is_kept() -> None:
+def test_the_town_is_kept_in_geonames_spelling() -> None:
     booking = booking_create(
         customer=UserFactory(),
-        request=booking_request(city="Zürich Altstadt", postcode="CH-8001"),
+        request=booking_request(city=" ZURICH ", postcode="CH-8001"),
         idempotency_key=uuid.uuid4(),
         now=NOW,
     )
-    assert (booking.city, booking.postcode) == ("Zürich Altstadt", "8001")
+    assert (booking.city, booking.postcode) == ("Zürich", "8001")
 
 
 def test_a_booking_waits_in_requested_until_payment_is_secured() -> None:
@@ -654,3 +659,25 @@ def test_move_an_unfulfilled_booking_searches_again() -> None:
         now,
     )
     assert events(booking) == [(S.UNFULFILLED, S.SEARCHING, R.CUSTOMER, booking.customer.pk)]
+
+
+@pytest.mark.parametrize(("duration", "minute", "booked"), [(120, 0, True), (120, 1, False)])
+def test_asap_for_a_long_visit_ends_within_the_day(
+    duration: int, minute: int, booked: bool
+) -> None:
+    """A 2-hour visit booked "as soon as possible" at 19:01 would end after 21:00."""
+    at = local(NOW.date(), 19, minute)
+    request = booking_request(
+        service=ServiceFactory(duration_minutes=duration), timing=Booking.Timing.ASAP,
+        starts_at=None,
+    )  # fmt: skip
+    if booked:
+        booking_create(
+            customer=UserFactory(), request=request, idempotency_key=uuid.uuid4(), now=at
+        )
+    else:
+        with pytest.raises(BookingError, match="19:00"):
+            booking_create(
+                customer=UserFactory(), request=request, idempotency_key=uuid.uuid4(), now=at
+            )
+    assert Booking.objects.count() == (1 if booked else 0)

@@ -1,18 +1,20 @@
 """The booking wizard as a visitor uses it: pages, bad input, confirm, idempotent submit."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from bookings.forms import TimingForm
 from bookings.models import Booking, Service
 from notifications.models import Notification
+from tests.bookings.quote_form import confirm_data
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue", "helper_in_zurich")]
 ZURICH = ZoneInfo("Europe/Zurich")
 
 
@@ -20,6 +22,7 @@ ZURICH = ZoneInfo("Europe/Zurich")
 def _asap_always_open(monkeypatch: pytest.MonkeyPatch) -> None:
     # "As soon as possible" is offered 07:00–20:00; these tests must not depend on the clock.
     monkeypatch.setattr("bookings.forms.asap_available", lambda *args, **kwargs: True)
+    monkeypatch.setattr("bookings.services.creation.asap_available", lambda *a, **k: True)
 
 
 def _future_slot(days: int = 3, hour: int = 10, minute: int = 0) -> datetime:
@@ -39,10 +42,6 @@ def _fill(client, *, slug: str = "wifi-setup", timing: str = "asap", when: datet
     if when:
         data |= {"date": when.date().isoformat(), "time": when.strftime("%H:%M")}
     return client.post(reverse("bookings:step", args=["time"]), data)
-
-
-def _key(client) -> str:
-    return str(client.get(reverse("bookings:quote")).context["form"]["key"].value())
 
 
 def test_catalogue_and_service_pages(client, django_assert_max_num_queries) -> None:
@@ -78,7 +77,7 @@ def test_anonymous_visitor_sees_quote_then_must_sign_up(client) -> None:
     body = response.content.decode()
     assert response.status_code == 200
     assert "CHF" in body and "/accounts/signup/?next=" in body
-    response = client.post(reverse("bookings:quote"), {"tier": "friend", "key": _key(client)})
+    response = client.post(reverse("bookings:quote"), confirm_data(client))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/signup/")
     assert Booking.objects.count() == 0
 
@@ -90,7 +89,7 @@ def test_logged_in_customer_books_asap(
     client.force_login(customer)
     _fill(client)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("bookings:quote"), {"tier": "friend", "key": _key(client)})
+        response = client.post(reverse("bookings:quote"), confirm_data(client))
     booking = Booking.objects.get()
     assert response["Location"] == reverse("bookings:detail", args=[booking.reference])
     assert booking.customer == customer
@@ -110,7 +109,7 @@ def test_scheduled_booking_for_a_pro(client) -> None:
     client.force_login(UserFactory())
     when = _future_slot()
     _fill(client, timing="scheduled", when=when)
-    client.post(reverse("bookings:quote"), {"tier": "pro", "key": _key(client)})
+    client.post(reverse("bookings:quote"), confirm_data(client, "pro"))
     booking = Booking.objects.get()
     assert booking.starts_at == when
     assert booking.ends_at == when + timedelta(minutes=booking.service.duration_minutes)
@@ -120,9 +119,9 @@ def test_scheduled_booking_for_a_pro(client) -> None:
 def test_double_submit_creates_one_booking(client) -> None:
     client.force_login(UserFactory())
     _fill(client)
-    key = _key(client)
-    first = client.post(reverse("bookings:quote"), {"tier": "friend", "key": key})
-    second = client.post(reverse("bookings:quote"), {"tier": "friend", "key": key})
+    data = confirm_data(client)
+    first = client.post(reverse("bookings:quote"), data)
+    second = client.post(reverse("bookings:quote"), data)
     assert Booking.objects.count() == 1
     assert first["Location"] == second["Location"]
 
@@ -134,8 +133,8 @@ def test_tampered_price_and_service_are_ignored(client) -> None:
     assert other is not None
     client.post(
         reverse("bookings:quote"),
-        {"tier": "friend", "key": _key(client), "price": "1", "price_total": "1",
-         "service": other.pk, "service_id": other.pk},
+        confirm_data(client) | {"price": "1", "price_total": "1", "service": other.pk,
+                                "service_id": other.pk},
     )  # fmt: skip
     booking = Booking.objects.get()
     assert booking.service.slug == "wifi-setup"
@@ -145,7 +144,7 @@ def test_tampered_price_and_service_are_ignored(client) -> None:
 def test_pro_only_service_cannot_be_booked_as_friend(client) -> None:
     client.force_login(UserFactory())
     _fill(client, slug="home-network")
-    response = client.post(reverse("bookings:quote"), {"tier": "friend", "key": _key(client)})
+    response = client.post(reverse("bookings:quote"), confirm_data(client))
     assert response.status_code == 200
     assert "tier" in response.context["form"].errors
     assert Booking.objects.count() == 0
@@ -161,7 +160,7 @@ def test_script_in_problem_is_stored_as_text_and_escaped(client) -> None:
         {"street": "Bahnhofstrasse 1", "postcode": "8001", "country": "CH", "phone": "0791234567"},
     )
     client.post(reverse("bookings:step", args=["time"]), {"timing": "asap"})
-    client.post(reverse("bookings:quote"), {"tier": "friend", "key": _key(client)})
+    client.post(reverse("bookings:quote"), confirm_data(client))
     booking = Booking.objects.get()
     assert booking.problem == evil
     body = client.get(reverse("bookings:detail", args=[booking.reference])).content.decode()
@@ -301,14 +300,16 @@ def test_the_last_start_offered_lets_the_visit_end_by_21(
     assert client.session["booking_draft"]["time"] == last
 
 
-def test_time_less_than_two_hours_ahead(client) -> None:
-    now = timezone.now().astimezone(ZURICH)
-    soon = (now + timedelta(minutes=90)).replace(second=0, microsecond=0)
-    soon = soon.replace(minute=0 if soon.minute < 30 else 30)
-    if not 7 <= soon.hour <= 20:
-        pytest.skip("outside opening hours the hours message comes first")
-    errors = _time_error(client, _slot(soon))
-    assert any("at least 2 hours" in e for e in errors), errors
+def test_time_less_than_two_hours_ahead() -> None:
+    """At 10:00, 11:30 is too soon (2 hours' notice); 12:00 is fine. The form is asked with
+    that clock, so the test does not depend on the hour it runs at."""
+    now = datetime.combine(timezone.localdate() + timedelta(days=1), time(10), tzinfo=ZURICH)
+    for start, too_soon in (("11:30", True), ("12:00", False)):
+        data = {"timing": "scheduled", "date": now.date().isoformat(), "time": start}
+        with translation.override("en"):
+            form = TimingForm(data, duration_minutes=60, now=now)
+            errors = [str(e) for e in form.errors.get("time", [])]
+        assert any("at least 2 hours" in e for e in errors) is too_soon, (start, errors)
 
 
 def test_time_missing_date_and_time(client) -> None:

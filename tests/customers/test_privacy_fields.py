@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
-from bookings.models import BookingEvent, VisitReport
+from bookings.models import BookingEvent, VisitReport, WaitlistEntry
 from bookings.notices import notify_staff
 from customers.models import User
 from customers.personal_data import ERASED, KEPT
@@ -105,6 +105,9 @@ def person(db: None) -> Any:
         object_id=str(profile.pk), object_repr=str(profile), action_flag=CHANGE,
         change_message="[]",
     )  # fmt: skip
+    # Waiting for helpers in Berlin, signed up with the address in capitals.
+    WaitlistEntry.objects.create(email=EMAIL.upper(), postcode="10117", country="DE",
+                                 service=past.service, language="de")  # fmt: skip
     return me
 
 

@@ -58,7 +58,7 @@ def test_a_booking_reaches_a_helper_who_accepts_it(
     anna.locator("input[name=date]").fill(tomorrow.isoformat())
     anna.locator("select[name=time]").select_option("10:00")
     anna.locator("main form button[type=submit]").last.click()
-    anna.locator("main form button[type=submit]").last.click()  # confirm the quote
+    anna.locator("main form button[name=tier][value=friend]").click()  # book a Friend
     booking = Booking.objects.get(customer=customer)
     assert booking.status == Booking.Status.SEARCHING
 

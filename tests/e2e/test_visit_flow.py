@@ -115,7 +115,7 @@ def _book(page: Page, url: str, starts_at: datetime | None) -> None:
         page.locator("select[name=time]").select_option(f"{starts_at:%H:%M}")
     page.locator("main form button[type=submit]").last.click()
     expect(page.locator("main")).to_contain_text("CHF")  # the quote
-    page.locator("main form button[type=submit]").last.click()  # confirm
+    page.locator("main form button[name=tier][value=friend]").click()  # book a Friend
     expect(page).to_have_url(re.compile(r"/bookings/[^/]+/$"))  # the new booking's page
 
 
