@@ -14,9 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from bookings.matching.candidates import best_candidates
 from bookings.matching.dispatch import booking_search
 from bookings.matching.responses import booking_assign, booking_search_again
-from bookings.models import Booking, BookingEvent, Offer, Service, ServiceCategory, VisitReport
+from bookings.models import (
+    Booking,
+    BookingEvent,
+    Offer,
+    Service,
+    ServiceCategory,
+    VisitReport,
+    WaitlistEntry,
+)
 from bookings.services import BookingError, booking_cancel
 from helpers.models import HelperProfile
+from mila.formats import format_when
 from mila.lib.money import format_chf
 
 
@@ -83,6 +92,18 @@ class ServiceAdmin(admin.ModelAdmin):
         queryset.update(active=False)
 
 
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(admin.ModelAdmin):
+    """Who is waiting where, and for what: the people to write to when helpers arrive."""
+
+    list_display = ["email", "postcode", "country", "service", "language", "created_at"]
+    list_filter = ["country", "language", "service__category", "created_at"]
+    list_select_related = ["service"]
+    search_fields = ["email", "postcode"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at"]
+
+
 class VisitReportInline(admin.StackedInline):
     model = VisitReport
     extra = 0
@@ -134,8 +155,9 @@ def describe_event_data(data: dict[str, Any]) -> str:
     if moved.get("timing") == Booking.Timing.ASAP:
         parts.append(gettext("moved from “as soon as possible”"))
     elif moved.get("starts_at"):
-        old = timezone.localtime(datetime.fromisoformat(moved["starts_at"]))
-        parts.append(gettext("moved from %(when)s") % {"when": old.strftime("%d.%m.%Y %H:%M")})
+        old = datetime.fromisoformat(moved["starts_at"])
+        when = format_when(old, "WEEKDAY_DATETIME")
+        parts.append(gettext("moved from %(when)s") % {"when": when})
     parts += [describe(data[key]) for key, describe in EVENT_DETAILS if key in data]
     return "; ".join(part for part in parts if part) or "–"
 

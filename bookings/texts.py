@@ -4,12 +4,18 @@ and the messages that quote the booking policy, with its numbers filled in when 
 import math
 from datetime import datetime, time, timedelta
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking
-from bookings.policy import BookingPolicy, RescheduleProblem, StartProblem, start_slots
+from bookings.policy import (
+    BookingPolicy,
+    RescheduleProblem,
+    StartProblem,
+    asap_last_start,
+    start_slots,
+)
+from mila.formats import format_when
 
 S = Booking.Status
 
@@ -55,7 +61,7 @@ def live_sentence(booking: Booking, now: datetime) -> str:
     if not name or status not in (S.CONFIRMED, S.EN_ROUTE, S.IN_PROGRESS, S.COMPLETED):
         return str(STATUS_EXPLANATIONS.get(S(status), ""))
     if status == S.CONFIRMED:
-        when = formats.date_format(timezone.localtime(booking.starts_at), "D, j. M, H:i")
+        when = format_when(booking.starts_at, "WEEKDAY_DATETIME_NO_YEAR")
         return gettext(
             "%(name)s comes on %(when)s. You get a message as soon as %(name)s sets off."
         ) % {"name": name, "when": when}
@@ -115,11 +121,12 @@ def start_message(problem: StartProblem, policy: BookingPolicy, *, duration_minu
     return gettext("Please choose a full or half hour, e.g. 14:00 or 14:30.")
 
 
-def asap_unavailable_message(policy: BookingPolicy) -> str:
-    """Why "as soon as possible" cannot be chosen right now."""
+def asap_unavailable_message(policy: BookingPolicy, *, duration_minutes: int = 0) -> str:
+    """Why "as soon as possible" cannot be chosen right now (for a visit this long)."""
+    last = asap_last_start(duration_minutes=duration_minutes, policy=policy)
     return gettext(
         "“As soon as possible” is available from %(start)s to %(end)s. Please choose a time."
-    ) % {"start": _hhmm(policy.day_starts), "end": _hhmm(policy.asap_last_start)}
+    ) % {"start": _hhmm(policy.day_starts), "end": _hhmm(last)}
 
 
 def reschedule_message(problem: RescheduleProblem, policy: BookingPolicy) -> str:

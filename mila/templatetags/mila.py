@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import phonenumbers
@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 from django.utils import translation
 
+from mila.formats import format_when
 from mila.lib.money import format_chf
 
 register = template.Library()
@@ -27,6 +28,13 @@ def in_language(values: Any) -> str:
         return "" if values is None else str(values)
     language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
     return values.get(language) or values.get(settings.LANGUAGE_CODE, "")
+
+
+@register.filter
+def when(value: date | datetime | None, name: str) -> str:
+    """{{ booking.starts_at|when:"WEEKDAY_DATETIME" }} → 'Do., 10. Dez. 2026, 14:00': a date in
+    one of the formats each language names in mila/formats/<language>/formats.py."""
+    return format_when(value, name)
 
 
 @register.filter

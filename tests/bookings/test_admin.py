@@ -62,7 +62,7 @@ def test_booking_detail_is_legible_for_staff(client) -> None:
     assert "CHF\xa079.00" in html and "CHF\xa015.80" in html and "CHF\xa094.80" in html
     assert ">9480<" not in html and ">7900<" not in html  # no raw Rappen
     assert "Invoice after the visit" in html and ">invoice<" not in html
-    assert "moved from 24.12.2026 10:00" in html  # Zurich time, not UTC
+    assert "moved from Thu 24 Dec 2026, 10:00" in html  # Zurich time, not UTC
     assert "fee CHF\xa039.50" in html and "{&quot;rescheduled" not in html
     assert "Looking for a helper → Looking for a helper" in html
     assert 'name="_save"' not in html and 'name="_continue"' not in html
