@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements/lock.txt 2>/dev/null | cut -c1-12)
-PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po locale/*/LC_MESSAGES/djangojs.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/mila
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/14
@@ -26,6 +26,10 @@ $(STAMP): requirements/lock.txt
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
 	$(VENV)/bin/pybabel compile -D django -i $< -o $@ -l $*
+
+# Django's admin JavaScript strings that its own catalogues do not translate yet (hand-kept).
+locale/%/LC_MESSAGES/djangojs.mo: locale/%/LC_MESSAGES/djangojs.po $(STAMP)
+	$(VENV)/bin/pybabel compile -D djangojs -i $< -o $@ -l $*
 
 install: $(STAMP) $(MO_FILES) ## Create .venv and install exactly what requirements/lock.txt pins
 	@mkdir -p var/static

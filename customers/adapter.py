@@ -2,6 +2,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.account.utils import filter_users_by_email
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMultiAlternatives
@@ -12,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from customers.middleware import user_language, user_language_activate
 from customers.services import customer_welcome
 from helpers.models import HelperProfile
 from notifications.services import email_send_later, render_plain_text
@@ -24,6 +26,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if language in dict(settings.LANGUAGES):
             user.preferred_language = language
         return super().save_user(request, user, form, commit=commit)
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        """Once someone is known the rest of the request speaks their language, so the
+        "you are signed in" message (rendered now, shown on the next page) matches the page
+        it is shown on, on the site and in the admin."""
+        super().login(request, user)
+        user_language_activate(request, user)
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """Helpers land on their own page after logging in (a ``next`` still wins: allauth
@@ -67,9 +76,17 @@ class AccountAdapter(DefaultAccountAdapter):
         return message
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Account e-mails (verification, password reset) are rendered now, in the visitor's
-        language, and sent by a worker after commit, so a slow mail server never holds up
-        the page."""
+        """Account e-mails (verification, password reset) are rendered now and sent by a
+        worker after commit, so a slow mail server never holds up the page. One to an account
+        speaks its owner's language; one to an unknown address the page's."""
+        with translation.override(self._recipient_language(email, context)):
+            self._send_mail_now(template_prefix, email, context)
+
+    def _recipient_language(self, email: str, context: dict[str, Any]) -> str:
+        user = context.get("user") or next(iter(filter_users_by_email(email)), None)
+        return user_language(user) or translation.get_language() or settings.LANGUAGE_CODE
+
+    def _send_mail_now(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = self.request
         ctx = {
             "request": request,

@@ -9,6 +9,11 @@ Regenerate the list when allauth is upgraded (the strings must match allauth's e
 from django.utils.translation import gettext_noop
 
 ALLAUTH_MESSAGES = (
+    # The admin's names for allauth's app and models ("Indirizzi email" → "indirizzi e-mail").
+    gettext_noop("MFA"),
+    gettext_noop("email address"),
+    gettext_noop("email addresses"),
+    gettext_noop("TOTP Authenticator"),
     gettext_noop("You cannot remove your primary email address."),
     gettext_noop("Please type your current password."),
     gettext_noop("You cannot add more than %d email addresses."),

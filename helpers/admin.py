@@ -1,6 +1,7 @@
 """Staff review helpers here: the application queue, and approve / reject / suspend /
 reinstate through helpers.services (each writes an audit row and e-mails the helper)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -10,10 +11,16 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from helpers.availability import Window, windows_problems
+from helpers.availability import (
+    MAX_WINDOWS,
+    WINDOW_EARLIEST,
+    WINDOW_LATEST,
+    Window,
+    windows_problems,
+)
 from helpers.forms import DecisionForm
 from helpers.models import AvailabilityWindow, HelperEvent, HelperProfile, TimeOff
 from helpers.services import (
@@ -40,8 +47,8 @@ class HelperEventInline(admin.TabularInline):
 
 
 class WindowInlineFormSet(forms.BaseInlineFormSet):
-    """Staff edit weekly times under the same rules as the helper (15-minute steps, no
-    overlaps); the saved times are merged like the helper's own (see save_related)."""
+    """Staff edit weekly times under the same rules as the helper (quarter hours between 06:00
+    and 22:00, no overlaps); the saved times are merged like the helper's own (see save_related)."""
 
     def clean(self) -> None:
         super().clean()
@@ -51,10 +58,26 @@ class WindowInlineFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]  # fmt: skip
-        if windows_problems(windows):
+        problems = windows_problems(windows)
+        if problems:
             raise forms.ValidationError(
-                _("Please check the times: 15-minute steps, “from” before “until”, no overlaps.")
+                [WINDOW_PROBLEMS[code]() for code in dict.fromkeys(problems)]
             )
+
+
+# What staff read for each problem code of windows_problems: the rule the times break.
+WINDOW_PROBLEMS: dict[str, Callable[[], str]] = {
+    "step": lambda: gettext("Please use times on the hour or at :15, :30 or :45."),
+    "range": lambda: (
+        gettext("Please choose a time between %(earliest)s and %(latest)s.")
+        % {"earliest": f"{WINDOW_EARLIEST:%H:%M}", "latest": f"{WINDOW_LATEST:%H:%M}"}
+    ),
+    "order": lambda: gettext("“Until” must be later than “From” on the same day."),
+    "overlap": lambda: gettext("Two times overlap on the same day. Please join or change them."),
+    "too_many": lambda: (
+        gettext("At most %(count)d weekly times are possible.") % {"count": MAX_WINDOWS}
+    ),
+}
 
 
 class WindowInline(admin.TabularInline):

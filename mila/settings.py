@@ -251,6 +251,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's date formats, Django's and Mila's named ones (mila/formats/__init__.py).
+FORMAT_MODULE_PATH = ["mila.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Zurich"
@@ -366,6 +368,9 @@ BOOKING_FREE_CANCELLATION_HOURS = 24
 BOOKING_LATE_CANCELLATION_PERCENT = 50
 BOOKING_FREE_RESCHEDULE_HOURS = 24
 BOOKING_MAX_RESCHEDULES = 2
+# Countries whose addresses can be booked: the price list is in CHF. Germany and Austria wait
+# for helpers and a EUR price list; until then their visitors are offered the waitlist.
+BOOKING_PRICED_COUNTRIES = env.list("BOOKING_PRICED_COUNTRIES", default=["CH"])
 # The visit (DESIGN §5). A customer who is not there pays this share of the base price; the
 # helper may report it once they waited this long after the start (or the arrival time they
 # gave, if later).

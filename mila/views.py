@@ -6,10 +6,11 @@ from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
-from bookings.models import Service
+from bookings.models import Service, ServiceCategory
 
 # Pages that are someone's own (bookings, jobs, accounts) or staff's are no business of
 # search engines; the rest of the site is.
@@ -17,11 +18,27 @@ ROBOTS_DISALLOW = ("/admin/", "/account/", "/accounts/", "/bookings/", "/book/",
                    "/inbox/")  # fmt: skip
 
 
+# What each category helps with, in a few words, under its name on the home page.
+TOPIC_HINTS = {
+    "internet-wifi": _("No connection, weak Wi-Fi, new router"),
+    "tv-streaming": _("Channels gone, remote control, Netflix and co."),
+    "computer-printer": _("Slow computer, updates, printer won't print"),
+    "smartphone-tablet": _("Setting up, photos, messages, apps"),
+    "smart-home": _("Smart lights, speakers, doorbells"),
+    "data-security": _("Backups, passwords, scam e-mails"),
+    "lessons": _("Learn at your own pace, one to one"),
+}
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    """The home page; its "from" price is the cheapest bookable service's, as in the
-    catalogue."""
+    """The home page: the categories as the catalogue names them, and its "from" price is
+    the cheapest bookable service's, as in the catalogue."""
     cheapest = Service.objects.bookable().aggregate(price=Min("price"))["price"]
-    return render(request, "pages/home.html", {"from_price": cheapest})
+    topics = [
+        (category, TOPIC_HINTS.get(category.slug, ""))
+        for category in ServiceCategory.objects.filter(active=True)
+    ]
+    return render(request, "pages/home.html", {"from_price": cheapest, "topics": topics})
 
 
 def about(request: HttpRequest) -> HttpResponse:

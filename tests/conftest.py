@@ -20,6 +20,21 @@ from tests.factories import UserFactory
 REQUIRE_SERVICES = os.environ.get("MILA_REQUIRE_SERVICES") == "1"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that takes an argument called ``page`` gets Playwright's browser page (and its
+    fixtures, which flush the database afterwards) unless it is a browser test on purpose."""
+    misnamed = [
+        item.nodeid
+        for item in items
+        if "page" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser")
+    ]
+    if misnamed:
+        raise pytest.UsageError(
+            "these tests take `page` without being browser tests; rename the argument: "
+            + ", ".join(misnamed)
+        )
+
+
 def skip_unless(condition: bool, reason: str) -> None:
     if condition:
         return

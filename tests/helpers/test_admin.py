@@ -302,3 +302,44 @@ def test_staff_cannot_store_an_invalid_uid(staff_client: Any) -> None:
     staff_client.post(url, change_data(profile, uid="CHE-123.456.789"))
     profile.refresh_from_db()
     assert profile.uid == "CHE-116.281.710"
+
+
+def _window(**fields: str) -> dict[str, str]:
+    return {f"windows-{n}-{k}": v for n, w in enumerate([fields]) for k, v in w.items()}
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "message"),
+    [
+        ("08:10", "12:00", "Please use times on the hour or at :15, :30 or :45."),
+        ("05:45", "12:00", "Please choose a time between 06:00 and 22:00."),
+        ("08:00", "22:15", "Please choose a time between 06:00 and 22:00."),
+        ("12:00", "08:00", "“Until” must be later than “From” on the same day."),
+    ],
+)
+def test_staff_read_which_rule_weekly_times_break(
+    staff_client: Any, staff: Any, starts: str, ends: str, message: str
+) -> None:
+    type(staff).objects.filter(pk=staff.pk).update(preferred_language="en")
+    profile = HelperProfileFactory(status=S.APPROVED)
+    url = reverse("admin:helpers_helperprofile_change", args=[profile.pk])
+    data = change_data(profile) | {"windows-TOTAL_FORMS": "1"}
+    data |= _window(weekday="0", starts=starts, ends=ends)
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not profile.windows.exists()
+
+
+@pytest.mark.parametrize(("starts", "ends"), [("06:00", "08:15"), ("20:30", "22:00")])
+def test_staff_save_weekly_times_on_any_quarter_hour(
+    staff_client: Any, starts: str, ends: str
+) -> None:
+    profile = HelperProfileFactory(status=S.APPROVED)
+    url = reverse("admin:helpers_helperprofile_change", args=[profile.pk])
+    data = change_data(profile) | {"windows-TOTAL_FORMS": "1"}
+    data |= _window(weekday="0", starts=starts, ends=ends)
+    assert staff_client.post(url, data).status_code == 302
+    assert [(f"{w.starts:%H:%M}", f"{w.ends:%H:%M}") for w in profile.windows.all()] == [
+        (starts, ends)
+    ]
