@@ -1,9 +1,11 @@
 """Reads on bookings, already filtered to what the caller may see."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent, Offer
 from helpers.availability import BUSY_STATUSES
@@ -90,3 +92,31 @@ def job_given_back(user: Any, reference: str) -> Booking | None:
         offers__helper__user=user,
         offers__withdrawn_reason=Offer.Withdrawn.GAVE_BACK,
     ).first()
+
+
+@dataclass(frozen=True)
+class Earnings:
+    """What a helper earned for the visits they completed (Rappen), in all and this month."""
+
+    total: int
+    visits: int
+    month_total: int
+    month_visits: int
+
+
+def helper_earnings(helper: HelperProfile, now: datetime) -> Earnings:
+    """One query over the helper's completed visits; each visit's payout is the booking's own
+    rule (``Booking.payout_for``: a free follow-up pays by settings.FOLLOW_UP_PAYOUT)."""
+    month_starts = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    done = Booking.objects.filter(helper=helper, status=Booking.Status.COMPLETED).only(
+        "price_total", "commission", "follow_up_of", "preferred_helper", "follow_up_payout",
+        "completed_at", "helper",
+    )  # fmt: skip
+    payouts = [(b.payout_for(helper.pk), b.completed_at or now) for b in done]
+    this_month = [amount for amount, at in payouts if at >= month_starts]
+    return Earnings(
+        total=sum(amount for amount, _at in payouts),
+        visits=len(payouts),
+        month_total=sum(this_month),
+        month_visits=len(this_month),
+    )

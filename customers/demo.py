@@ -1,15 +1,19 @@
 """Demo people for ``manage.py seed_demo``. Idempotent: running it twice changes nothing."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from customers.models import User
 
 DEMO_PASSWORD = "mila-demo-2026"
+# The demo customers have been with Mila longer than their oldest demo booking.
+CUSTOMER_SINCE = timedelta(days=200)
 
 
 @dataclass(frozen=True)
@@ -38,12 +42,15 @@ def _demo_password_hash() -> str:
 
 
 def demo_user(
-    *, email: str, first_name: str, last_name: str, language: str, phone: str, staff: bool = False
-) -> User:
-    """A demo person with a verified e-mail address and the demo password (set once)."""
+    *, email: str, first_name: str, last_name: str, language: str, phone: str, staff: bool = False,
+    joined: datetime | None = None,
+) -> User:  # fmt: skip
+    """A demo person with a verified e-mail address and the demo password (set once), who
+    signed up at ``joined`` (default: now)."""
     user, created = User.objects.get_or_create(
         email=email,
         defaults={
+            "date_joined": joined or timezone.now(),
             "first_name": first_name,
             "last_name": last_name,
             "phone": phone,
@@ -62,8 +69,9 @@ def demo_user(
 
 
 @transaction.atomic
-def seed() -> list[tuple[str, str, str]]:
+def seed(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
     """Create (or refresh) the demo staff user and customers; return (role, e-mail, password)."""
+    joined = (now or timezone.now()) - CUSTOMER_SINCE
     logins = []
     for person in (STAFF, *CUSTOMERS):
         demo_user(
@@ -73,6 +81,7 @@ def seed() -> list[tuple[str, str, str]]:
             language=person.language,
             phone=person.phone,
             staff=person.staff,
+            joined=joined,
         )
         logins.append(("staff" if person.staff else "customer", person.email, DEMO_PASSWORD))
     return logins

@@ -3,12 +3,15 @@ approved helpers across eight Swiss cities — French speakers in Romandie, Ital
 Ticino — with skills, radii and weekly times, and a few applications waiting for staff.
 
 The named helpers (lena@, marco@, sophie@) help with everything, every day from 07:00 to 21:00,
-within 20 km: whatever a demo customer books nearby, they get the offer."""
+within 20 km: whatever a demo customer books nearby, they get the offer. Marco is away for a
+few days soon (his page shows the time off; matching skips him then).
+
+Everyone starts with no visits, ratings or answered offers: those numbers come from the demo
+bookings (``bookings.demo``), made through the booking services, so they are true."""
 
 import random
 from dataclasses import dataclass
-from datetime import time, timedelta
-from decimal import Decimal
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +20,7 @@ from bookings.models import ServiceCategory
 from customers.demo import DEMO_PASSWORD, demo_user
 from customers.models import User
 from helpers.models import AvailabilityWindow, HelperEvent, HelperProfile
+from helpers.services import time_off_add
 from helpers.signals import helpers_changed
 from mila.lib import geo
 
@@ -28,17 +32,19 @@ class DemoHelper:
     last_name: str
     language: str
     tier: str
-    rating: str
-    ratings: int
-    jobs: int
     postcode: str = "8001"
 
 
 HELPERS = (
-    DemoHelper("lena@mila.example", "Lena", "Schneider", "de", "friend", "4.9", 23, 31, "8008"),
-    DemoHelper("marco@mila.example", "Marco", "Bernasconi", "it", "pro", "4.7", 41, 58, "8004"),
-    DemoHelper("sophie@mila.example", "Sophie", "Favre", "fr", "friend", "0", 0, 0, "1003"),
+    DemoHelper("lena@mila.example", "Lena", "Schneider", "de", "friend", "8008"),
+    DemoHelper("marco@mila.example", "Marco", "Bernasconi", "it", "pro", "8004"),
+    DemoHelper("sophie@mila.example", "Sophie", "Favre", "fr", "friend", "1003"),
 )
+# Approved this long ago, before the oldest demo booking.
+HELPER_SINCE = timedelta(days=120)
+APPLIED_AGO = timedelta(days=2)
+# (helper, first and last day away, counted from today, note)
+TIME_OFF = (("marco@mila.example", 1, 3, "Familienbesuch im Tessin"),)
 
 # city: (postcodes, the language spoken there)
 CITIES = {
@@ -88,7 +94,8 @@ WIDE_JOBS_PER_DAY = 6
 
 
 @transaction.atomic
-def seed() -> list[tuple[str, str, str]]:
+def seed(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
+    now = now or timezone.now()
     logins: list[tuple[str, str, str]] = []
     categories = list(ServiceCategory.objects.order_by("position"))
     for number, person in enumerate(HELPERS):
@@ -98,9 +105,10 @@ def seed() -> list[tuple[str, str, str]]:
             last_name=person.last_name,
             language=person.language,
             phone=f"+41 79 555 01 {number:02d}",
+            joined=now - HELPER_SINCE - timedelta(days=3),
         )
         profile = _profile(user, person.tier, person.postcode, [person.language, "en"],
-                           categories, HelperProfile.Status.APPROVED)  # fmt: skip
+                           categories, HelperProfile.Status.APPROVED, now)  # fmt: skip
         if not profile.windows.exists():
             HelperProfile.objects.filter(pk=profile.pk).update(
                 radius_km=WIDE_RADIUS_KM, max_jobs_per_day=WIDE_JOBS_PER_DAY
@@ -109,21 +117,24 @@ def seed() -> list[tuple[str, str, str]]:
                 AvailabilityWindow(helper=profile, weekday=d, starts=start, ends=end)
                 for d, start, end in WIDE_WEEK
             )
-        if profile.rating_count == 0 and person.ratings:
-            HelperProfile.objects.filter(pk=profile.pk).update(
-                rating_average=Decimal(person.rating), rating_count=person.ratings,
-                completed_jobs=person.jobs,
-            )  # fmt: skip
+            _time_off(profile, timezone.localdate(now))
         logins.append(("helper", person.email, DEMO_PASSWORD))
-    _seed_crowd(categories)
-    # Statistics were set with update(); let matching see them.
+    _seed_crowd(categories, now)
+    # Windows and radii were written with bulk_create and update(); let matching see them.
     helpers_changed.send(
         sender=HelperProfile, helper_ids=HelperProfile.objects.values_list("pk", flat=True)
     )
     return logins
 
 
-def _seed_crowd(categories: list[ServiceCategory]) -> None:
+def _time_off(profile: HelperProfile, today: date) -> None:
+    for email, first, last, note in TIME_OFF:
+        if profile.user.email == email:
+            time_off_add(profile=profile, first_day=today + timedelta(days=first),
+                         last_day=today + timedelta(days=last), note=note, today=today)  # fmt: skip
+
+
+def _seed_crowd(categories: list[ServiceCategory], now: datetime) -> None:
     rng = random.Random(2026)  # the same crowd on every machine
     count = 0
     for city_number, (postcodes, language) in enumerate(CITIES.values()):
@@ -142,13 +153,13 @@ def _seed_crowd(categories: list[ServiceCategory]) -> None:
                 last_name=rng.choice(last_names),
                 language=language,
                 phone=f"+41 78 600 {count // 100:02d} {count % 100:02d}",
+                joined=now - HELPER_SINCE - timedelta(days=3),
             )
             languages = [language, *rng.sample(SECOND_LANGUAGE[language], k=rng.randint(0, 2))]
             tier = "pro" if rng.random() < 0.25 else "friend"
             skills = rng.sample(categories, k=rng.randint(2, 5))
-            profile = _profile(user, tier, rng.choice(postcodes), languages, skills, status)
+            profile = _profile(user, tier, rng.choice(postcodes), languages, skills, status, now)
             if status == HelperProfile.Status.APPROVED and not profile.windows.exists():
-                _demo_stats(profile, rng)
                 AvailabilityWindow.objects.bulk_create(
                     AvailabilityWindow(helper=profile, weekday=d, starts=s, ends=e)
                     for d, s, e in rng.choice(WEEKLY_PATTERNS)
@@ -158,20 +169,22 @@ def _seed_crowd(categories: list[ServiceCategory]) -> None:
 
 def _profile(
     user: User, tier: str, postcode: str, languages: list[str], skills: list[ServiceCategory],
-    status: str,
+    status: str, now: datetime,
 ) -> HelperProfile:  # fmt: skip
     existing = HelperProfile.objects.filter(user=user).first()
     if existing is not None:
         return existing
     place = geo.lookup(postcode)
     assert place is not None, postcode
-    now = timezone.now()
+    approved = status == HelperProfile.Status.APPROVED
+    # Approved helpers applied months ago; the applications waiting for staff came in lately.
+    applied = now - (HELPER_SINCE + timedelta(days=2) if approved else APPLIED_AGO)
     profile = HelperProfile.objects.create(
         user=user, tier=tier, status=status, postcode=place.postcode, city=place.name,
         country="CH", lat=place.lat, lng=place.lng, languages=languages,
         radius_km=random.Random(user.email).choice([5, 8, 10, 15, 20, 25]),
-        max_jobs_per_day=3, conduct_accepted_at=now, created_at=now - timedelta(days=30),
-        reviewed_at=now - timedelta(days=28) if status == HelperProfile.Status.APPROVED else None,
+        max_jobs_per_day=3, conduct_accepted_at=applied, created_at=applied,
+        reviewed_at=now - HELPER_SINCE if approved else None,
         company_name=f"{user.last_name} IT-Service GmbH" if tier == "pro" else "",
         uid="CHE-116.281.710" if tier == "pro" else "",
         bio=("Ich helfe gerne bei WLAN, Handy und Computer – geduldig und in einfachen Worten. "
@@ -180,17 +193,7 @@ def _profile(
     profile.skills.set(skills)
     HelperEvent.objects.create(helper=profile, from_status="", to_status="applied", actor=user,
                                at=profile.created_at)  # fmt: skip
-    if status == HelperProfile.Status.APPROVED:
+    if approved:
         HelperEvent.objects.create(helper=profile, from_status="applied", to_status="approved",
                                    at=profile.reviewed_at or now)  # fmt: skip
     return profile
-
-
-def _demo_stats(profile: HelperProfile, rng: random.Random) -> None:
-    ratings = rng.choice([0, 0, 3, 8, 15, 27, 40])
-    HelperProfile.objects.filter(pk=profile.pk).update(
-        rating_count=ratings,
-        rating_average=Decimal(str(round(rng.uniform(4.2, 5.0), 1))) if ratings else Decimal(0),
-        completed_jobs=ratings + rng.randint(0, 6),
-        acceptance_rate=round(rng.uniform(0.5, 0.95), 2),
-    )

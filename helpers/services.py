@@ -232,10 +232,12 @@ def time_off_errors(*, first_day: date, last_day: date, today: date) -> dict[str
 
 
 def time_off_add(
-    *, profile: HelperProfile, first_day: date, last_day: date, note: str = ""
-) -> TimeOff:
+    *, profile: HelperProfile, first_day: date, last_day: date, note: str = "",
+    today: date | None = None,
+) -> TimeOff:  # fmt: skip
     """Add days off, within the coming year (see ``time_off_errors``)."""
-    errors = time_off_errors(first_day=first_day, last_day=last_day, today=timezone.localdate())
+    today = today or timezone.localdate()
+    errors = time_off_errors(first_day=first_day, last_day=last_day, today=today)
     if errors:
         code, message = next(iter(errors.values()))
         raise HelperError(message, code=code)

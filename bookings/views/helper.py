@@ -17,7 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 from bookings.forms import DeclineForm
 from bookings.matching.responses import offer_accept, offer_decline
 from bookings.models import Offer
-from bookings.selectors import helper_open_offers, helper_upcoming_jobs, offer_for_helper
+from bookings.selectors import (
+    helper_earnings,
+    helper_open_offers,
+    helper_upcoming_jobs,
+    offer_for_helper,
+)
 from bookings.services import BookingError
 from helpers.models import HelperProfile
 from helpers.selectors import helper_profile_for
@@ -59,6 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "windows": windows,
         "time_off": list(profile.time_off.filter(last_day__gte=timezone.localdate())),
         "missing": _still_to_do(profile, windows),
+        "earnings": helper_earnings(profile, timezone.now()),
         **_work(profile, timezone.now()),
     }
     return render(request, "bookings/helper_dashboard.html", context)

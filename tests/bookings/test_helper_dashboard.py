@@ -250,3 +250,28 @@ def test_dashboard_queries_do_not_grow_with_offers_and_jobs(
         body = page(client)
     assert body.count('class="offer-card') == count
     assert body.count('class="job-card"') == count
+
+
+def test_earnings_are_the_payouts_of_completed_visits(as_helper, helper, settings) -> None:
+    """Total less commission per completed visit; this month's apart; a free follow-up the
+    helper does for their own visit earns nothing (FOLLOW_UP_PAYOUT "others")."""
+    settings.FOLLOW_UP_PAYOUT = "others"
+    now = timezone.localtime()
+    last_month = now.replace(day=1) - timedelta(days=3)
+    done = {"helper": helper, "status": Booking.Status.COMPLETED}
+    BookingFactory(**done, price_base=7900, price_surcharge=1580, completed_at=now)
+    earlier = BookingFactory(**done, price_base=7900, completed_at=last_month)
+    BookingFactory(**done, price_base=0, completed_at=now, follow_up_of=earlier,
+                   preferred_helper=helper, follow_up_payout=0)  # fmt: skip
+    BookingFactory(helper=helper, status=Booking.Status.CONFIRMED, price_base=9900)
+    body = page(as_helper)
+    earnings = body[body.index('id="earnings"') :]
+    assert "Your earnings appear here" not in earnings
+    assert format_chf(9480 - 1896) in earnings  # this month: one paid visit and the follow-up
+    assert format_chf(9480 - 1896 + 7900 - 1580) in earnings  # since the start
+    assert "(2 visits)" in earnings and "(3 visits)" in earnings
+
+
+def test_before_the_first_visit_earnings_say_when_they_appear(as_helper) -> None:
+    body = page(as_helper)
+    assert "Your earnings appear here after your first visit." in body
