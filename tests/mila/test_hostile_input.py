@@ -2,25 +2,17 @@
 values, in every URL parameter and every form, for every role, on SQLite and PostgreSQL."""
 
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote
 
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from bookings.draft import STEPS
-from bookings.models import Booking, Service, ServiceCategory
+from bookings.models import Booking, ServiceCategory
 from helpers.models import HelperProfile
-from tests.factories import (
-    BookingFactory,
-    HelperProfileFactory,
-    NotificationFactory,
-    TimeOffFactory,
-    UserFactory,
-)
+from tests.mila.crawl import ROLES, client_for, crawl, same_site, seeds, url_formats
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +31,6 @@ HOSTILE = {
 # Pages whose POST ends the session or cannot be undone for the rest of the sweep.
 NOT_POSTED = ("/accounts/logout/", "/account/delete/")
 FORMSET_COUNTS = ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
-MAX_PAGES = 150  # per role; the crawl covers each kind of page, not each object
 
 
 def _quoted(value: str) -> str:
@@ -53,157 +44,21 @@ def _form_body(fields: dict[str, list[str]]) -> str:
     )
 
 
-def _url_formats(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
-    """Every URL pattern as a format string with its parameters: ``bookings/%(reference)s/``."""
-    resolver = resolver or get_resolver()
-    for _key, entries in resolver.reverse_dict.lists():
-        for possibilities, *_ in entries:
-            for fmt, _params in possibilities:
-                yield prefix + fmt
-    for ns_prefix, sub in resolver.namespace_dict.values():
-        yield from _url_formats(sub, prefix + ns_prefix)
-
-
-class _Page(HTMLParser):
-    """The links and forms of one page, each field with the value a visitor would send."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-        self.forms: list[dict[str, Any]] = []
-        self._select: tuple[str, list[str]] | None = None  # name, first option
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "a" and a.get("href"):
-            self.links.append(a["href"])
-        elif tag == "form":
-            method, action = a.get("method", "get").lower(), a.get("action", "")
-            self.forms.append({"method": method, "action": action, "fields": {}})
-        elif not self.forms:
-            return
-        elif tag == "option" and self._select:
-            name, first = self._select
-            if "selected" in a:
-                self.forms[-1]["fields"][name].append(a.get("value", ""))
-            elif not first and a.get("value"):
-                first.append(a["value"])
-        elif tag in ("input", "select", "textarea", "button") and a.get("name"):
-            values = self.forms[-1]["fields"].setdefault(a["name"], [])
-            if tag == "select":
-                self._select = (a["name"], [])
-            elif a.get("type") not in ("checkbox", "radio") or "checked" in a:
-                values.append(a.get("value", ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select" and self._select and self.forms:
-            name, first = self._select
-            values = self.forms[-1]["fields"][name]
-            if not values:
-                values += first
-            self._select = None
-
-
-@pytest.fixture
-def world(catalogue: None) -> dict[str, Any]:
-    """One of everything a role can open: bookings in several states, an inbox entry, time
-    off, a helper with a public page and a calendar feed."""
-    customer = UserFactory(first_name="Kunde")
-    helper = HelperProfileFactory(skills=list(ServiceCategory.objects.all()[:2]))
-    service = Service.objects.filter(active=True).earliest("pk")
-    confirmed = BookingFactory(
-        customer=customer, helper=helper, service=service, status="confirmed"
-    )
-    done = BookingFactory(customer=customer, helper=helper, service=service, status="completed")
-    BookingFactory(customer=customer, service=service, status="searching")
-    note = NotificationFactory(recipient=customer)
-    off = TimeOffFactory(helper=helper)
-    staff = UserFactory(is_staff=True, is_superuser=True)
-    values = {
-        "reference": [confirmed.reference, done.reference],
-        "slug": [service.slug],
-        "step": list(STEPS),
-        "pk": [note.pk, off.pk],
-        "public_id": [helper.public_id],
-        "token": [helper.calendar_token],
-    }
-    return {"customer": customer, "helper": helper.user, "staff": staff, "values": values}
-
-
-def _client(world: dict[str, Any], role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        client.force_login(world[role])
-    return client
-
-
 def _assert_no_5xx(response: Any, what: str) -> None:
     assert response.status_code < 500, f"{what} → {response.status_code}"
 
 
-def _same_site(href: str) -> str | None:
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return None
-    if parts.path.startswith(settings.STATIC_URL):
-        return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def _shape(url: str) -> str:
-    """Links to pages of the same kind share a shape: ``/admin/bookings/booking/*/change/``."""
-    path, _, query = url.partition("?")
-    parts = ["*" if any(c.isdigit() for c in part) else part for part in path.split("/")]
-    return "/".join(parts) + "?" + ",".join(sorted(name for name, _ in parse_qsl(query)))
-
-
-def _crawl(client: Client, seeds: list[str]) -> tuple[set[str], list[tuple[str, dict[str, Any]]]]:
-    """GET every seed and one page of each other shape linked from them: the pages and forms."""
-    queue, forms = list(dict.fromkeys(seeds)), []
-    seen: set[str] = set()
-    shapes: set[str] = set()
-    while queue and len(seen) < MAX_PAGES:
-        url = queue.pop(0)
-        seen.add(url)
-        response = client.get(url)
-        _assert_no_5xx(response, f"GET {url}")
-        if "text/html" not in response.get("Content-Type", ""):
-            continue
-        page = _Page()
-        page.feed(response.content.decode())
-        forms += [(url, form) for form in page.forms]
-        for link in filter(None, map(_same_site, page.links)):
-            if link not in seen and _shape(link) not in shapes:
-                shapes.add(_shape(link))
-                queue.append(link)
-    return seen, forms
-
-
-def _seeds(world: dict[str, Any]) -> list[str]:
-    seeds = []
-    for fmt in _url_formats():
-        names = [part.split(")")[0] for part in fmt.split("%(")[1:]]
-        if not names:
-            seeds.append("/" + fmt)
-        elif all(name in world["values"] for name in names) and len(names) == 1:
-            seeds += ["/" + fmt % {names[0]: value} for value in world["values"][names[0]]]
-    return seeds
-
-
 def _hostile_paths() -> Iterator[str]:
-    for fmt in set(_url_formats()):
+    for fmt in set(url_formats()):
         names = [part.split(")")[0] for part in fmt.split("%(")[1:]]
         if names:
             for value in HOSTILE.values():
                 yield "/" + fmt % dict.fromkeys(names, _quoted(value))
 
 
-ROLES = ["anonymous", "customer", "helper", "staff"]
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_hostile_values_in_url_parameters(world: dict[str, Any], role: str) -> None:
-    client = _client(world, role)
+    client = client_for(world, role)
     for path in sorted(_hostile_paths()):
         _assert_no_5xx(client.get(path), f"{role} GET {path[:120]}")
         _assert_no_5xx(client.post(path), f"{role} POST {path[:120]}")
@@ -214,7 +69,7 @@ def _posted_forms(forms: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, di
     what they remove may be needed by the forms before them."""
     unique: dict[tuple[str, tuple[str, ...]], dict[str, list]] = {}
     for page, form in forms:
-        action = _same_site(form["action"] or page) or page
+        action = same_site(form["action"] or page) or page
         if form["method"] != "post" or action.startswith(NOT_POSTED):
             continue
         fields = {k: v for k, v in form["fields"].items() if k != "csrfmiddlewaretoken"}
@@ -244,8 +99,8 @@ def _hostile_bodies(baseline: dict[str, list], *, deep: bool) -> Iterator[dict[s
 
 @pytest.mark.parametrize("role", ROLES)
 def test_hostile_values_in_every_form_and_query(world: dict[str, Any], role: str) -> None:
-    client = _client(world, role)
-    pages, forms = _crawl(client, _seeds(world))
+    client = client_for(world, role)
+    pages, forms = crawl(client, seeds(world))
     queries: dict[str, set[str]] = {}
     for url in pages:
         path, _, query = url.partition("?")
@@ -285,14 +140,14 @@ def test_language_switch_accepts_only_same_site_paths(client: Client, next_url: 
 
 
 def test_nul_in_the_path_is_a_404(world: dict[str, Any]) -> None:
-    client = _client(world, "customer")
+    client = client_for(world, "customer")
     response = client.get("/bookings/%00/")
     assert response.status_code == 404
     assert "Mila" in response.content.decode()
 
 
 def test_nul_in_the_query_is_a_plain_translated_400(world: dict[str, Any]) -> None:
-    client = _client(world, "staff")
+    client = client_for(world, "staff")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     response = client.get("/admin/bookings/booking/?status=%00")
     assert response.status_code == 400
@@ -302,7 +157,7 @@ def test_nul_in_the_query_is_a_plain_translated_400(world: dict[str, Any]) -> No
 
 def test_nul_in_form_data_is_a_400_and_saves_nothing(world: dict[str, Any]) -> None:
     customer = world["customer"]
-    client = _client(world, "customer")
+    client = client_for(world, "customer")
     response = client.post(
         reverse("customers:profile"),
         {"first_name": "Eva\x00", "last_name": "", "phone": "", "preferred_language": "de"},
@@ -318,7 +173,7 @@ def test_nul_in_the_session_cookie_is_a_400(client: Client) -> None:
 
 
 def test_a_huge_skill_id_is_an_invalid_choice(world: dict[str, Any]) -> None:
-    client = _client(world, "customer")
+    client = client_for(world, "customer")
     response = client.post(reverse("helpers:apply"), {"skills": [HOSTILE["huge"]]})
     assert response.status_code == 200
     assert response.context["form"].errors["skills"]
