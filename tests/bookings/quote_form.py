@@ -1,7 +1,35 @@
-"""What the quote page's form posts back: the chosen tier, the draft's key and what was seen."""
+"""The booking wizard as a customer's browser fills it, and what the quote page's form posts
+back: the chosen tier, the draft's key and what was seen."""
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+
+
+def fill_wizard(
+    client: Client,
+    slug: str = "wifi-setup",
+    when: datetime | None = None,
+    problem: str = "Das WLAN geht nicht.",
+) -> None:
+    """Answer every step for a visit at Bahnhofstrasse 1, 8001 Zürich, at ``when`` (by
+    default three days ahead at 10:00)."""
+    if when is None:
+        day = timezone.localdate() + timedelta(days=3)
+        when = datetime.combine(day, time(10), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    client.get(reverse("bookings:start", args=[slug]))
+    client.post(reverse("bookings:step", args=["problem"]), {"problem": problem})
+    client.post(reverse("bookings:step", args=["address"]), {
+        "street": "Bahnhofstrasse 1", "postcode": "8001", "city": "", "country": "CH",
+        "phone": "079 123 45 67",
+    })  # fmt: skip
+    client.post(reverse("bookings:step", args=["time"]), {
+        "timing": "scheduled", "date": when.date().isoformat(), "time": when.strftime("%H:%M"),
+    })  # fmt: skip
 
 
 def confirm_data(client: Client, tier: str = "friend") -> dict[str, str]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bookings.models import Booking, Offer, Service
 from notifications.models import Notification
-from tests.bookings.quote_form import confirm_data
+from tests.bookings.quote_form import confirm_data, fill_wizard
 from tests.conftest import skip_unless
 from tests.factories import UserFactory
 from tests.workers import celery_worker, publishing_to, redis_available, redis_server, wait_for
@@ -59,16 +59,8 @@ def make_helper_for_wifi(make_helper) -> Any:
 def _book_through_the_wizard(client: Any) -> Any:
     """Fill the wizard and confirm, as a customer's browser does; returns the response."""
     start = timezone.localtime() + timedelta(days=2)
-    start = start.replace(hour=10, minute=0, second=0, microsecond=0)
-    client.get(reverse("bookings:start", args=["wifi-setup"]))
-    client.post(reverse("bookings:step", args=["problem"]), {"problem": "Kein WLAN im Büro."})
-    client.post(reverse("bookings:step", args=["address"]), {
-        "street": "Bahnhofstrasse 1", "postcode": "8001", "city": "", "country": "CH",
-        "phone": "079 123 45 67",
-    })  # fmt: skip
-    client.post(reverse("bookings:step", args=["time"]), {
-        "timing": "scheduled", "date": start.date().isoformat(), "time": "10:00",
-    })  # fmt: skip
+    fill_wizard(client, when=start.replace(hour=10, minute=0, second=0, microsecond=0),
+                problem="Kein WLAN im Büro.")  # fmt: skip
     return client.post(reverse("bookings:quote"), confirm_data(client))
 
 

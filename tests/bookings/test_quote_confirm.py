@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bookings.models import Booking, Service, ServiceCategory
 from helpers.models import HelperProfile
-from tests.bookings.quote_form import confirm_data
+from tests.bookings.quote_form import confirm_data, fill_wizard
 from tests.factories import HelperProfileFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
@@ -42,16 +42,7 @@ def _slot(days: int = 3, hour: int = 10) -> datetime:
 
 
 def _fill(client, slug: str = "wifi-setup", when: datetime | None = None) -> None:
-    when = when or _slot()
-    client.get(reverse("bookings:start", args=[slug]))
-    client.post(reverse("bookings:step", args=["problem"]), {"problem": "Das WLAN geht nicht."})
-    client.post(reverse("bookings:step", args=["address"]), {
-        "street": "Bahnhofstrasse 1", "postcode": "8001", "city": "", "country": "CH",
-        "phone": "079 123 45 67",
-    })  # fmt: skip
-    client.post(reverse("bookings:step", args=["time"]), {
-        "timing": "scheduled", "date": when.date().isoformat(), "time": when.strftime("%H:%M"),
-    })  # fmt: skip
+    fill_wizard(client, slug=slug, when=when or _slot())
 
 
 def _texts(response) -> list[str]:
