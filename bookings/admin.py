@@ -4,7 +4,17 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.lookups import LessThan
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -26,6 +36,7 @@ from bookings.models import (
 from bookings.services import BookingError, booking_cancel
 from helpers.models import HelperProfile
 from mila.formats import format_when
+from mila.lib.admin_actions import RefuseForbiddenActions
 from mila.lib.money import format_chf
 
 
@@ -208,6 +219,38 @@ class OfferInline(admin.TabularInline):
         return describe_breakdown(offer.breakdown)
 
 
+def needs_helper_conditions(now: datetime) -> dict[str, Q]:
+    """Bookings staff must rescue: no helper found (today or later), or starting within 2 h
+    while still searching. The admin index counts them with the same conditions."""
+    today = datetime.combine(
+        timezone.localdate(now), time.min, tzinfo=timezone.get_current_timezone()
+    )
+    unfulfilled = Q(status=Booking.Status.UNFULFILLED, starts_at__gte=today)
+    soon = Q(status=Booking.Status.SEARCHING, starts_at__lte=now + timedelta(hours=2))
+    return {"any": unfulfilled | soon, "unfulfilled": unfulfilled, "soon": soon}
+
+
+# A helper who gives a job back this recently still shows on the admin index.
+LATE_WITHDRAWAL_DAYS = 30
+
+
+def attention_conditions(now: datetime) -> dict[str, Q]:
+    """Visits in progress for longer than twice their planned length (someone forgot to end
+    it, or something went wrong), and bookings a helper gave back late in the last 30 days."""
+    planned = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+    overdue_at = ExpressionWrapper(
+        F("started_at") + planned + planned, output_field=DateTimeField()
+    )
+    late = BookingEvent.objects.filter(
+        booking=OuterRef("pk"), at__gte=now - timedelta(days=LATE_WITHDRAWAL_DAYS),
+        data__late=True, data__has_key="withdrawn_by",
+    )  # fmt: skip
+    return {
+        "overrun": Q(status=Booking.Status.IN_PROGRESS) & Q(LessThan(overdue_at, now)),
+        "late_withdrawal": Q(Exists(late)),
+    }
+
+
 class NeedsHelperFilter(admin.SimpleListFilter):
     title = _("helper needed")
     parameter_name = "needs_helper"
@@ -220,13 +263,23 @@ class NeedsHelperFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Booking]) -> QuerySet[Booking]:
-        now = timezone.now()
-        today = datetime.combine(
-            timezone.localdate(), time.min, tzinfo=timezone.get_current_timezone()
-        )
-        unfulfilled = Q(status=Booking.Status.UNFULFILLED, starts_at__gte=today)
-        soon = Q(status=Booking.Status.SEARCHING, starts_at__lte=now + timedelta(hours=2))
-        chosen = {"any": unfulfilled | soon, "unfulfilled": unfulfilled, "soon": soon}
+        chosen = needs_helper_conditions(timezone.now())
+        value = self.value() or ""
+        return queryset.filter(chosen[value]) if value in chosen else queryset
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("overrun", _("Visit in progress for more than twice its length")),
+            ("late_withdrawal", _("Given back late by a helper (last 30 days)")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Booking]) -> QuerySet[Booking]:
+        chosen = attention_conditions(timezone.now())
         value = self.value() or ""
         return queryset.filter(chosen[value]) if value in chosen else queryset
 
@@ -267,7 +320,7 @@ class OfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(RefuseForbiddenActions, admin.ModelAdmin):
     """Read-mostly: status changes go through the booking services (actions below)."""
 
     list_display = [
@@ -279,8 +332,8 @@ class BookingAdmin(admin.ModelAdmin):
         "postcode",
         "total_chf",
     ]
-    list_filter = [NeedsHelperFilter, "status", "timing", "tier", "service__category",
-                   "starts_at", "created_at"]  # fmt: skip
+    list_filter = [NeedsHelperFilter, NeedsAttentionFilter, "status", "timing", "tier",
+                   "service__category", "starts_at", "created_at"]  # fmt: skip
     search_fields = ["reference", "customer__email", "postcode", "city"]
     list_select_related = ["service", "customer"]
     date_hierarchy = "starts_at"
@@ -347,7 +400,16 @@ class BookingAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}), **dict.fromkeys(hidden, False)}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.action(description=_("Cancel selected bookings (no fee for the customer)"))
+    def has_cancel_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("bookings.cancel_booking")
+
+    def has_assign_permission(self, request: HttpRequest) -> bool:
+        """Assigning a helper by hand and searching again: the Support role's rescue work."""
+        return request.user.has_perm("bookings.assign_booking")
+
+    @admin.action(
+        description=_("Cancel selected bookings (no fee for the customer)"), permissions=["cancel"]
+    )
     def cancel_bookings(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         done = 0
         for booking in queryset:
@@ -365,7 +427,9 @@ class BookingAdmin(admin.ModelAdmin):
         ) % {"count": done}
         self.message_user(request, cancelled)
 
-    @admin.action(description=_("Search again for a helper (from the first wave)"))
+    @admin.action(
+        description=_("Search again for a helper (from the first wave)"), permissions=["assign"]
+    )
     def search_again(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         done = 0
         for booking in queryset:
@@ -382,7 +446,7 @@ class BookingAdmin(admin.ModelAdmin):
                          "%(count)d bookings are searching again.", done) % {"count": done},
             )  # fmt: skip
 
-    @admin.action(description=_("Assign a helper by hand…"))
+    @admin.action(description=_("Assign a helper by hand…"), permissions=["assign"])
     def assign_helper(
         self, request: HttpRequest, queryset: QuerySet[Booking]
     ) -> HttpResponse | None:

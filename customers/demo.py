@@ -5,6 +5,9 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +15,10 @@ from django.utils import timezone
 from customers.models import User
 
 DEMO_PASSWORD = "mila-demo-2026"
+# The admin needs an authenticator app (mila.middleware.StaffNeedTOTPMiddleware). The demo staff
+# login has this published key, so anyone trying the demo can add it to theirs: like the
+# password, it is for the demo only (seed_demo refuses to run in production).
+DEMO_TOTP_SECRET = "MILADEMOMILADEMOMILADEMOMILADEMO"
 # The demo customers have been with Mila longer than their oldest demo booking.
 CUSTOMER_SINCE = timedelta(days=200)
 
@@ -84,4 +91,14 @@ def seed(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
             joined=joined,
         )
         logins.append(("staff" if person.staff else "customer", person.email, DEMO_PASSWORD))
+    logins.append(("staff 2FA", demo_staff_totp(), "(add this key to an authenticator app)"))
     return logins
+
+
+def demo_staff_totp() -> str:
+    """Give the demo staff member the demo authenticator key (once); return it as the
+    ``otpauth://`` link an authenticator app reads."""
+    staff = User.objects.get(email=STAFF.email)
+    if not Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(staff, DEMO_TOTP_SECRET)
+    return get_mfa_adapter().build_totp_url(staff, DEMO_TOTP_SECRET)

@@ -33,6 +33,13 @@ ERASED: dict[str, str] = {
     "bookings.VisitReport.work_done": "cleared on the person's bookings",
     "bookings.VisitReport.recommendations": "cleared on the person's bookings",
     "bookings.VisitReport.devices": "emptied on the person's bookings",
+    # Reviews: what the person wrote goes; the stars stay (anonymous: the author's name is
+    # erased with the account), so the helper's rating does not change.
+    "reviews.Review.comment": "cleared on the person's reviews",
+    "reviews.Review.reply": "cleared on replies the person wrote as a helper",
+    "reviews.ReviewEvent.reason": (
+        "cleared on the events of the person's reviews and on every event the person wrote"
+    ),
     # Inbox rows: the person's own are deleted; other people's rows about the person's
     # bookings (staff alerts, helpers' offers) lose the town and the notes written about them.
     # A helper's first name in the inbox of customers they visited is kept: it is what the
@@ -55,6 +62,11 @@ ERASED: dict[str, str] = {
 }
 
 KEPT: dict[str, str] = {
+    "reviews.Review.status": "a choice",
+    "reviews.ReviewEvent.kind": "a choice",
+    "reviews.ReviewEvent.data": "star counts before and after a change",
+    "helpers.HelperProfile.rating_distribution": "counts of ratings per star",
+    "helpers.HelperProfile.category_ratings": "sums and counts of ratings per category",
     "customers.User.preferred_language": "a language code",
     "admin.LogEntry.object_id": "a primary key",
     "auth.Permission.name": "configuration",

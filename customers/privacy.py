@@ -24,6 +24,7 @@ from customers.models import User
 from helpers.models import HelperProfile
 from helpers.services import helper_close
 from notifications.models import Notification
+from reviews.models import Review, ReviewEvent
 
 
 class PrivacyError(Exception):
@@ -67,6 +68,18 @@ def customer_export(*, user: User) -> dict[str, Any]:
              "language": w.language, "signed_up": _iso(w.created_at)}
             for w in _waitlist_of(user).select_related("service").order_by("created_at")
         ],
+        "reviews_written": [
+            {"booking": r.booking.reference, "stars": r.stars, "comment": r.comment,
+             "status": r.status, "written": _iso(r.created_at)}
+            for r in Review.objects.filter(author=user).select_related("booking")
+            .order_by("created_at")
+        ],
+        "reviews_received": [
+            {"booking": r.booking.reference, "stars": r.stars, "comment": r.comment,
+             "reply": r.reply, "status": r.status, "written": _iso(r.created_at)}
+            for r in Review.objects.filter(helper=helper).select_related("booking")
+            .order_by("created_at")
+        ] if helper else [],
     }  # fmt: skip
 
 
@@ -145,6 +158,11 @@ def _erase_bookings(user: User) -> None:
     noted.exclude(note="").update(note="")
     VisitReport.objects.filter(booking__customer=user).update(
         work_done="", recommendations="", devices=[]
+    )
+    Review.objects.filter(author=user).exclude(comment="").update(comment="")
+    Review.objects.filter(helper__user=user).exclude(reply="").update(reply="")
+    ReviewEvent.objects.filter(Q(review__author=user) | Q(actor=user)).exclude(reason="").update(
+        reason=""
     )
     # Staff alerts and helpers' offers repeat a booking's town and the notes on it.
     _erase_from_others_inboxes(user, set(bookings.values_list("reference", flat=True)),

@@ -31,6 +31,7 @@ from helpers.services import (
 )
 from helpers.validators import normalise_uid
 from mila.lib import geo
+from mila.lib.admin_actions import RefuseForbiddenActions
 
 Status = HelperProfile.Status
 
@@ -129,7 +130,7 @@ class HelperProfileAdminForm(forms.ModelForm):
 
 
 @admin.register(HelperProfile)
-class HelperProfileAdmin(admin.ModelAdmin):
+class HelperProfileAdmin(RefuseForbiddenActions, admin.ModelAdmin):
     list_display = ["__str__", "email", "tier", "status", "postcode", "city", "created_at"]
     list_filter = ["status", "tier", "skills", "country"]
     list_select_related = ["user"]
@@ -186,6 +187,10 @@ class HelperProfileAdmin(admin.ModelAdmin):
     def phone(self, profile: HelperProfile) -> str:
         return str(profile.user.phone or "")
 
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        """Approving, declining, suspending and reinstating is the Onboarding role's work."""
+        return request.user.has_perm("helpers.decide_helper")
+
     def _decide(
         self, request: HttpRequest, queryset: QuerySet[HelperProfile], to: str, reason: str = ""
     ) -> None:
@@ -226,12 +231,12 @@ class HelperProfileAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/helpers/decision.html", context)
 
-    @admin.action(description=_("Approve selected applications"), permissions=["change"])
+    @admin.action(description=_("Approve selected applications"), permissions=["decide"])
     def approve(self, request: HttpRequest, queryset: QuerySet[HelperProfile]) -> None:
         self._decide(request, queryset, Status.APPROVED)
 
     @admin.action(
-        description=_("Decline selected applications (reason needed)"), permissions=["change"]
+        description=_("Decline selected applications (reason needed)"), permissions=["decide"]
     )
     def reject(
         self, request: HttpRequest, queryset: QuerySet[HelperProfile]
@@ -240,12 +245,12 @@ class HelperProfileAdmin(admin.ModelAdmin):
             request, queryset, Status.REJECTED, _("Decline applications")
         )
 
-    @admin.action(description=_("Suspend selected helpers (reason needed)"), permissions=["change"])
+    @admin.action(description=_("Suspend selected helpers (reason needed)"), permissions=["decide"])
     def suspend(
         self, request: HttpRequest, queryset: QuerySet[HelperProfile]
     ) -> HttpResponse | None:
         return self._decide_with_reason(request, queryset, Status.SUSPENDED, _("Suspend helpers"))
 
-    @admin.action(description=_("Reinstate selected helpers"), permissions=["change"])
+    @admin.action(description=_("Reinstate selected helpers"), permissions=["decide"])
     def reinstate(self, request: HttpRequest, queryset: QuerySet[HelperProfile]) -> None:
         self._decide(request, queryset, Status.APPROVED)

@@ -73,6 +73,10 @@ class HelperProfile(models.Model):
         _("average rating"), max_digits=3, decimal_places=2, default=Decimal("0")
     )
     rating_count = models.PositiveIntegerField(_("number of ratings"), default=0)
+    # Kept in step by reviews.services with the two fields above: how many ratings of 1..5
+    # stars ([n1, n2, n3, n4, n5]) and, per service category id, [sum of stars, ratings].
+    rating_distribution = models.JSONField(_("ratings per star"), default=list, blank=True)
+    category_ratings = models.JSONField(_("ratings per category"), default=dict, blank=True)
     completed_jobs = models.PositiveIntegerField(_("completed jobs"), default=0)
     acceptance_rate = models.FloatField(_("acceptance rate"), null=True, blank=True)
     median_response_seconds = models.PositiveIntegerField(

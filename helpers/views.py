@@ -4,6 +4,7 @@ dashboard, with offers and jobs, is a bookings page: bookings.views.helper.)"""
 from typing import cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +28,7 @@ from helpers.services import (
     time_off_add,
     time_off_delete,
 )
+from reviews.selectors import distribution, public_review_pages
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -179,4 +181,10 @@ def public_profile(request: HttpRequest, public_id: str) -> HttpResponse:
         HelperProfile.objects.approved().select_related("user").prefetch_related("skills"),
         public_id=public_id,
     )
-    return render(request, "helpers/public_profile.html", {"profile": profile, "reviews": []})
+    reviews = public_review_pages(profile, settings.REVIEW_PAGE_SIZE)
+    context = {
+        "profile": profile,
+        "reviews": reviews.get_page(request.GET.get("page")),
+        "distribution": distribution(profile),
+    }
+    return render(request, "helpers/public_profile.html", context)

@@ -1,7 +1,13 @@
 from collections.abc import Callable, Iterable
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 NUL = "\x00"
 
@@ -32,3 +38,34 @@ class RefuseNulMiddleware:
 
 def _has_nul(items: Iterable[tuple[str, list[str]]]) -> bool:
     return any(NUL in name or any(NUL in value for value in values) for name, values in items)
+
+
+class StaffNeedTOTPMiddleware:
+    """A staff member opens no admin page before they have set up an authenticator app.
+
+    Staff can cancel bookings and see customers' addresses: a stolen password alone must not
+    be enough. Without a TOTP authenticator they are sent to allauth's set-up page (which also
+    hands out recovery codes); once it exists, allauth's login asks for a code every time.
+    Everyone else goes on to the admin, which sends them to the login page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            request.path.startswith(reverse("admin:index"))
+            and user.is_authenticated
+            and user.is_staff
+            and not is_mfa_enabled(user, [Authenticator.Type.TOTP])
+        ):
+            messages.warning(
+                request,
+                _(
+                    "The back office needs two-factor authentication. Please set up an "
+                    "authenticator app first; then you can open it."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

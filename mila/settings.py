@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "mila.middleware.StaffNeedTOTPMiddleware",
 ]
 
 ROOT_URLCONF = "mila.urls"
@@ -387,6 +388,11 @@ BOOKING_REMINDER_HOURS = {"24h": 24, "1h": 1}
 # another helper gets the normal net payout, paid by the platform; "everyone" pays the original
 # helper too; "nobody" pays no one.
 FOLLOW_UP_DAYS = 30
+REVIEW_WINDOW_DAYS = 30  # a completed visit can be rated for this many days
+REVIEW_EDIT_HOURS = 48  # a review can be changed for this long after it was written
+REVIEW_COMMENT_MAX_CHARS = 2000
+REVIEW_REPLY_MAX_CHARS = 1000
+REVIEW_PAGE_SIZE = 10  # reviews per page of a helper's public profile
 FOLLOW_UP_PAYOUT = env.str("FOLLOW_UP_PAYOUT", default="others")
 # How long matching may search for an "as soon as possible" visit before it is unfulfilled.
 BOOKING_ASAP_SEARCH_MINUTES = 60

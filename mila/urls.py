@@ -1,13 +1,30 @@
+from typing import Any
+
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import include, path
 
 from mila import views
+from mila.backoffice import needs_attention
 
 # The admin login goes through allauth, so it has the same rate limits (and MFA) as the site.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Mila"
 admin.site.site_title = "Mila"
+_admin_index = admin.site.index
+
+
+def admin_index(
+    request: HttpRequest, extra_context: dict[str, Any] | None = None
+) -> TemplateResponse:
+    """The admin's start page opens with what needs attention (templates/admin/index.html)."""
+    context = {"needs_attention": needs_attention(request.user), **(extra_context or {})}
+    return _admin_index(request, extra_context=context)
+
+
+admin.site.index = admin_index  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,6 +36,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("", include("bookings.urls")),
     path("", include("helpers.urls")),
+    path("", include("reviews.urls")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("customers.urls")),
     path("inbox/", include("notifications.urls")),

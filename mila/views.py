@@ -11,6 +11,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from bookings.models import Service, ServiceCategory
+from reviews.selectors import platform_rating
 
 # Pages that are someone's own (bookings, jobs, accounts) or staff's are no business of
 # search engines; the rest of the site is.
@@ -38,7 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
         (category, TOPIC_HINTS.get(category.slug, ""))
         for category in ServiceCategory.objects.filter(active=True)
     ]
-    return render(request, "pages/home.html", {"from_price": cheapest, "topics": topics})
+    context = {"from_price": cheapest, "topics": topics, "platform_rating": platform_rating()}
+    return render(request, "pages/home.html", context)
 
 
 def about(request: HttpRequest) -> HttpResponse:

@@ -43,6 +43,10 @@ class Notification(models.Model):
         HELPER_REJECTED = "helper_rejected", _("Helper application declined")
         HELPER_SUSPENDED = "helper_suspended", _("Helper suspended")
         HELPER_REINSTATED = "helper_reinstated", _("Helper reinstated")
+        REVIEW_REQUEST = "review_request", _("Please rate your visit")
+        REVIEW_HIDDEN = "review_hidden", _("Review hidden")
+        REVIEW_RESTORED = "review_restored", _("Review shown again")
+        STAFF_REVIEW_FLAGGED = "staff_review_flagged", _("Staff alert: review reported")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

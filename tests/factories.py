@@ -4,6 +4,12 @@ from zoneinfo import ZoneInfo
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -15,6 +21,12 @@ from helpers.signals import helpers_changed
 from notifications.models import Notification
 
 PASSWORD = "Correct-Horse-42"
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # base32, as allauth stores it
+
+
+def totp_code(secret: str = STAFF_TOTP_SECRET) -> str:
+    """The code an authenticator app with this secret shows right now."""
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -35,6 +47,13 @@ class UserFactory(DjangoModelFactory[User]):
             EmailAddress.objects.create(
                 user=obj, email=obj.email, primary=True, verified=extracted is not False
             )
+
+    @factory.post_generation
+    def totp(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:  # noqa: N805
+        """Staff have an authenticator app (the admin requires one) unless ``totp=False``;
+        anyone else gets one with ``totp=True``. The secret is ``STAFF_TOTP_SECRET``."""
+        if create and (extracted or (obj.is_staff and extracted is None)):
+            TOTP.activate(obj, STAFF_TOTP_SECRET)
 
 
 class NotificationFactory(DjangoModelFactory[Notification]):

@@ -184,6 +184,11 @@ def visit_complete(
         helper_name=helper.user.first_name, minutes=worked_minutes,
         follow_up_days=settings.FOLLOW_UP_DAYS,
     )  # fmt: skip
+    # The review request: the reviews app takes the rating from the booking page.
+    notify_booking(
+        booking, Notification.Kind.REVIEW_REQUEST, recipients=[booking.customer],
+        helper_name=helper.user.first_name, review_days=settings.REVIEW_WINDOW_DAYS,
+    )  # fmt: skip
     return booking
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +36,15 @@ def test_signed_in_message_speaks_the_profile_language(client) -> None:
 
 def test_signed_in_message_in_the_admin_speaks_the_profile_language(client) -> None:
     # The admin's login form is allauth's (mila/urls.py), so staff get the same rule.
+    # Staff have an authenticator app (tests/factories.py): password, then the code.
     staff = UserFactory(preferred_language="de", is_staff=True, is_superuser=True)
     assert client.get(reverse("admin:index")).status_code == 302
-    page = _log_in(client, staff, next_url=reverse("admin:index"))
+    data = {"login": staff.email, "password": PASSWORD, "next": reverse("admin:index")}
+    client.post(reverse("account_login"), data, headers=ENGLISH)
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code()}, headers=ENGLISH,
+                           follow=True)  # fmt: skip
+    assert response.wsgi_request.user == staff
+    page = response.content.decode()
     assert "Sie sind angemeldet." in page
     assert "You are signed in." not in page
 

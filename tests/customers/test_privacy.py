@@ -125,3 +125,28 @@ def test_deleting_a_helpers_account_stops_them_helping_with_an_audit_row(client)
     assert (helper.status, helper.bio) == ("suspended", "")
     event = HelperEvent.objects.get(helper=helper, to_status="suspended")
     assert (event.from_status, event.reason) == ("approved", "account deleted")
+
+
+def test_the_export_has_the_reviews_i_wrote_and_the_ones_about_me(client) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reviews.services import review_create, review_reply
+
+    done = timezone.now() - timedelta(hours=1)
+    helper = HelperProfileFactory()
+    booking = BookingFactory(status="completed", helper=helper, starts_at=done - timedelta(hours=1),
+                             ends_at=done, completed_at=done)  # fmt: skip
+    review = review_create(booking=booking, user=booking.customer, stars=4, comment="Sehr nett")
+    review_reply(review=review, user=helper.user, text="Danke!")
+    client.force_login(booking.customer)
+    mine = json.loads(client.get(reverse("customers:export")).content)
+    assert [(r["stars"], r["comment"]) for r in mine["reviews_written"]] == [(4, "Sehr nett")]
+    assert mine["reviews_received"] == []
+    client.force_login(helper.user)
+    theirs = json.loads(client.get(reverse("customers:export")).content)
+    assert [(r["comment"], r["reply"]) for r in theirs["reviews_received"]] == [
+        ("Sehr nett", "Danke!")
+    ]
+    assert theirs["reviews_written"] == []

@@ -18,6 +18,7 @@ from customers.models import User
 from customers.personal_data import ERASED, KEPT
 from helpers.models import HelperProfile, TimeOff
 from notifications.models import Notification
+from reviews.models import Review, ReviewEvent
 from tests.factories import (
     PASSWORD,
     BookingFactory,
@@ -95,6 +96,12 @@ def person(db: None) -> Any:
     BookingEvent.objects.create(booking=job, to_status="completed", role="helper", actor=me,
                                 note=f"Ruft mich an: {note}")  # fmt: skip
     notify_staff(job, Notification.Kind.STAFF_LATE_WITHDRAWAL, note=f"Ruft mich an: {note}")
+    # Their review of a visit, their reply as the helper, and their report of a review.
+    Review.objects.create(booking=past, author=me, helper=past.helper, stars=2,
+                          comment=f"Zu teuer – {note}")  # fmt: skip
+    about_me = Review.objects.create(booking=job, author=job.customer, helper=profile, stars=5,
+                                     reply=f"Danke! {note}")  # fmt: skip
+    ReviewEvent.objects.create(review=about_me, kind="reported", actor=me, reason=f"Falsch: {note}")
     # The admin's history of changes to their account.
     LogEntry.objects.create(
         user=staff, content_type=ContentType.objects.get_for_model(User), object_id=str(me.pk),

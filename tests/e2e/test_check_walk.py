@@ -63,7 +63,8 @@ class Visitor:
     def look(self, what: str) -> str:
         """The page's visible text, after checking it has no English words in it."""
         text = self.page.locator("body").inner_text()
-        words = {w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ'-]+", text)}
+        # Whole words only: "US" inside a booking reference such as "US4K-7XQP" is no word.
+        words = {w.lower() for w in re.findall(r"\b[^\W\d_]+(?:['-][^\W\d_]+)*\b", text)}
         english = sorted(words & ENGLISH - BRAND)
         if english:
             self.problems.append(f"English on the {self.language} page {what}: {english}")

@@ -103,7 +103,7 @@ def admin_objects(db: None) -> None:
 
     booking = BookingFactory(status="confirmed")
     NotificationFactory()
-    Group.objects.create(name="Support")
+    Group.objects.get_or_create(name="Support")  # the roles migration made it
     Authenticator.objects.create(user=booking.customer, type="recovery_codes", data={})
 
 

@@ -13,6 +13,7 @@ SEEDERS = [
     "customers.demo.seed",
     "helpers.demo.seed",
     "bookings.demo.seed",
+    "reviews.demo.seed",
 ]
 
 
