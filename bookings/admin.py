@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from bookings.backoffice import BookingStaffViews
 from bookings.matching.candidates import best_candidates
 from bookings.matching.dispatch import booking_search
 from bookings.matching.responses import booking_assign, booking_search_again
@@ -148,7 +149,10 @@ class BookingEventInline(admin.TabularInline):
 
 # How a BookingEvent's details read: key → words with its value.
 EVENT_DETAILS: tuple[tuple[str, Any], ...] = (
+    ("kind", lambda kind: gettext("internal note") if kind == BookingEvent.NOTE else ""),
     ("fee", lambda fee: gettext("fee %(fee)s") % {"fee": format_chf(int(fee))}),
+    ("policy_fee", lambda fee: gettext("policy fee %(fee)s") % {"fee": format_chf(int(fee))}),
+    ("decision", lambda decision: str(BookingEvent.FeeDecision(decision).label)),
     ("no_show", lambda yes: gettext("the customer was not there") if yes else ""),
     ("eta_minutes", lambda m: gettext("arrives in %(minutes)s min") % {"minutes": m}),
     ("minutes", lambda m: gettext("took %(minutes)s min") % {"minutes": m}),
@@ -320,7 +324,7 @@ class OfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(RefuseForbiddenActions, admin.ModelAdmin):
+class BookingAdmin(RefuseForbiddenActions, BookingStaffViews, admin.ModelAdmin):
     """Read-mostly: status changes go through the booking services (actions below)."""
 
     list_display = [
@@ -407,6 +411,8 @@ class BookingAdmin(RefuseForbiddenActions, admin.ModelAdmin):
         """Assigning a helper by hand and searching again: the Support role's rescue work."""
         return request.user.has_perm("bookings.assign_booking")
 
+    # Kept for cancelling several at once free of charge (e.g. a storm closes a region); a fee
+    # decision is made per booking on its own cancel page (bookings/backoffice.py).
     @admin.action(
         description=_("Cancel selected bookings (no fee for the customer)"), permissions=["cancel"]
     )

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent, Offer
@@ -29,11 +29,18 @@ def booking_upcoming_and_past(user: Any) -> tuple[list[Booking], list[Booking]]:
     return upcoming, past
 
 
+def customer_events() -> QuerySet[BookingEvent]:
+    """A booking's steps as its customer may see them: staff's internal notes left out."""
+    # Both conditions: a plain ``exclude(data__kind=…)`` also drops the rows without a kind.
+    note = Q(data__has_key="kind") & Q(data__kind=BookingEvent.NOTE)
+    return BookingEvent.objects.exclude(note).order_by("at", "pk")
+
+
 def booking_detail_for_customer(user: Any) -> QuerySet[Booking]:
     return (
         bookings_for_customer(user)
         .select_related("report", "follow_up", "follow_up_of")
-        .prefetch_related(Prefetch("events", queryset=BookingEvent.objects.order_by("at", "pk")))
+        .prefetch_related(Prefetch("events", queryset=customer_events()))
     )
 
 

@@ -15,11 +15,12 @@ from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking, BookingEvent, VisitReport, WaitlistEntry
+from bookings.selectors import customer_events
 from customers.models import User
 from helpers.models import HelperProfile
 from helpers.services import helper_close
@@ -42,7 +43,8 @@ def customer_export(*, user: User) -> dict[str, Any]:
     bookings = (
         Booking.objects.for_customer(user)
         .select_related("service")
-        .prefetch_related("events")
+        # Staff's internal notes stay internal here too, as on the booking page.
+        .prefetch_related(Prefetch("events", queryset=customer_events()))
         .order_by("created_at")
     )
     helper = (

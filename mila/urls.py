@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import include, path
 
-from mila import views
+from mila import audit, views
 from mila.backoffice import needs_attention
 
 # The admin login goes through allauth, so it has the same rate limits (and MFA) as the site.
@@ -40,5 +40,16 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("customers.urls")),
     path("inbox/", include("notifications.urls")),
+    # Before the admin's own URLs, which would read "audit" as a booking's id.
+    path(
+        "admin/bookings/booking/<int:pk>/audit/",
+        admin.site.admin_view(audit.booking_audit),
+        name="audit_booking",
+    ),
+    path(
+        "admin/helpers/helperprofile/<int:pk>/audit/",
+        admin.site.admin_view(audit.helper_audit),
+        name="audit_helper",
+    ),
     path("admin/", admin.site.urls),
 ]

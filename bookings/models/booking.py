@@ -243,6 +243,17 @@ class BookingEvent(StatusChange):
         STAFF = "staff", _("Staff")
         SYSTEM = "system", _("System")
 
+    class FeeDecision(models.TextChoices):
+        """What staff decided about a cancellation fee (``data["decision"]``)."""
+
+        POLICY = "policy", _("Charge the policy fee")
+        WAIVE = "waive", _("Waive the fee")
+        CUSTOM = "custom", _("Charge a lower amount")
+
+    # ``data["kind"]`` of a staff member's internal note: no status change (from = to), and
+    # never shown to the customer or the helper.
+    NOTE = "note"
+
     booking = models.ForeignKey(
         Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="events"
     )

@@ -24,9 +24,11 @@ from bookings.pricing import PricingPolicy, is_last_minute, percent_of
 from bookings.services.transitions import BookingError, booking_transition, record_event
 from bookings.texts import reschedule_message
 from helpers.models import HelperProfile
+from mila.lib.money import format_chf
 from notifications.models import Notification
 
 Role = BookingEvent.Role
+FeeDecision = BookingEvent.FeeDecision
 Status = Booking.Status
 
 
@@ -96,6 +98,7 @@ def booking_cancel(
     role: str,
     reason: str = "",
     expected_fee: int | None = None,
+    fee_override: int | None = None,
     now: datetime | None = None,
 ) -> CancelResult:
     """Cancel a booking. A customer cancels free of charge until 24 h before the start, then
@@ -104,12 +107,20 @@ def booking_cancel(
 
     ``expected_fee`` is the fee the customer was shown: if it went up in the meantime (a
     helper accepted, the 24 h passed), nothing is cancelled and they are asked again.
+
+    Staff cancel free of charge, unless they decide on a fee (``fee_override``): the policy
+    fee at most, never more than the customer would pay cancelling themselves.
     """
     now = now or timezone.now()
     booking = _locked(booking)
     if booking.status == Status.CANCELLED:
         return CancelResult(booking, booking.cancellation_fee, already_cancelled=True)
-    fee = cancellation_preview(booking=booking, now=now).fee if role == Role.CUSTOMER else 0
+    policy_fee = cancellation_preview(booking=booking, now=now).fee
+    fee = policy_fee if role == Role.CUSTOMER else 0
+    data: dict[str, Any] = {}
+    if fee_override is not None:
+        data = _fee_decision(role=role, fee=fee_override, policy_fee=policy_fee, reason=reason)
+        fee = fee_override
     if expected_fee is not None and fee > expected_fee:
         raise BookingError(
             _("The cancellation fee has changed in the meantime. Please check it again."),
@@ -122,7 +133,7 @@ def booking_cancel(
         actor=actor,
         role=role,
         note=reason,
-        data={"fee": fee},
+        data={**data, "fee": fee},
         now=now,
     )
     booking.cancellation_fee = fee
@@ -136,6 +147,26 @@ def booking_cancel(
         cancelled_by=role,
     )
     return CancelResult(booking, fee)
+
+
+def _fee_decision(*, role: str, fee: int, policy_fee: int, reason: str) -> dict[str, Any]:
+    """What staff decided about the fee, for the audit trail; only staff decide, with a reason,
+    and 0 ≤ fee ≤ the policy fee."""
+    if role != Role.STAFF:
+        raise BookingError(_("You may not change this booking."), code="forbidden")
+    if not reason.strip():
+        raise BookingError(_("Please give a reason for the cancellation."), code="reason")
+    if not 0 <= fee <= policy_fee:
+        raise BookingError(
+            _("The fee must be between CHF 0 and the policy fee of %(fee)s.")
+            % {"fee": format_chf(policy_fee)},
+            code="fee",
+        )
+    if fee == policy_fee:
+        decision = FeeDecision.POLICY
+    else:
+        decision = FeeDecision.WAIVE if fee == 0 else FeeDecision.CUSTOM
+    return {"policy_fee": policy_fee, "decision": decision.value, "reason": reason}
 
 
 def _drop_surcharge_if_no_longer_last_minute(booking: Booking, now: datetime) -> None:

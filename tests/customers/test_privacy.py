@@ -150,3 +150,13 @@ def test_the_export_has_the_reviews_i_wrote_and_the_ones_about_me(client) -> Non
         ("Sehr nett", "Danke!")
     ]
     assert theirs["reviews_written"] == []
+
+
+def test_the_export_leaves_out_staffs_internal_notes(client) -> None:
+    from bookings.services.staff import booking_note_add
+
+    booking = BookingFactory(problem="Drucker druckt nicht")
+    booking_note_add(booking=booking, actor=UserFactory(is_staff=True), text="Ruft oft an")
+    client.force_login(booking.customer)
+    body = client.get(reverse("customers:export")).content.decode()
+    assert booking.reference in body and "Ruft oft an" not in body
