@@ -7,10 +7,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +29,7 @@ from helpers.services import (
 )
 from helpers.validators import normalise_uid
 from mila.lib import geo
-from mila.lib.admin_actions import RefuseForbiddenActions
+from mila.lib.admin_actions import RefuseForbiddenActions, reason_page
 
 Status = HelperProfile.Status
 
@@ -220,16 +218,14 @@ class HelperProfileAdmin(RefuseForbiddenActions, admin.ModelAdmin):
         if form.is_valid():
             self._decide(request, queryset, to, form.cleaned_data["reason"])
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "helpers": queryset.select_related("user"),
-            "action": request.POST.get("action"),
-            "opts": self.model._meta,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/helpers/decision.html", context)
+        return reason_page(
+            self,
+            request,
+            template="admin/helpers/decision.html",
+            title=title,
+            form=form,
+            helpers=queryset.select_related("user"),
+        )
 
     @admin.action(description=_("Approve selected applications"), permissions=["decide"])
     def approve(self, request: HttpRequest, queryset: QuerySet[HelperProfile]) -> None:

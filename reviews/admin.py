@@ -5,14 +5,12 @@ Nothing else of a review is editable."""
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mila.lib.admin_actions import RefuseForbiddenActions
+from mila.lib.admin_actions import RefuseForbiddenActions, reason_page
 from reviews.forms import HideForm
 from reviews.models import Review, ReviewEvent
 from reviews.services import ReviewError, review_hide, review_restore
@@ -82,16 +80,10 @@ class ReviewAdmin(RefuseForbiddenActions, admin.ModelAdmin):
             message = ngettext("%(count)d review hidden.", "%(count)d reviews hidden.", count)
             self._moderate(request, queryset, review_hide, form.cleaned_data["reason"], message)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Hide reviews"),
-            "form": form,
-            "reviews": queryset.select_related("booking"),
-            "action": request.POST.get("action"),
-            "opts": self.model._meta,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "reviews/admin/hide.html", context)
+        return reason_page(
+            self, request, template="reviews/admin/hide.html", title=_("Hide reviews"),
+            form=form, reviews=queryset.select_related("booking"),
+        )  # fmt: skip
 
     @admin.action(description=_("Publish selected reviews again"), permissions=["moderate"])
     def restore(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:

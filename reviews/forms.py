@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -20,25 +22,26 @@ class ReviewForm(forms.Form):
     )  # fmt: skip
 
 
-class ReplyForm(forms.Form):
-    text = forms.CharField(
-        label=_("Your public reply"), max_length=settings.REVIEW_REPLY_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Please write your reply.")},
+def _text(label: Any, required: Any) -> forms.CharField:
+    """A required text box of a few lines (reply, report, hiding reason)."""
+    return forms.CharField(
+        label=label, max_length=settings.REVIEW_REPLY_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": required},
     )  # fmt: skip
+
+
+class ReplyForm(forms.Form):
+    text = _text(_("Your public reply"), _("Please write your reply."))
 
 
 class ReportForm(forms.Form):
-    reason = forms.CharField(
-        label=_("What is wrong with this review?"), max_length=settings.REVIEW_REPLY_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Please say what is wrong with this review.")},
-    )  # fmt: skip
+    reason = _text(
+        _("What is wrong with this review?"), _("Please say what is wrong with this review.")
+    )
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (the author and the helper are told)"),
-        max_length=settings.REVIEW_REPLY_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Please give the reason for hiding this review.")},
-    )  # fmt: skip
+    reason = _text(
+        _("Reason (the author and the helper are told)"),
+        _("Please give the reason for hiding this review."),
+    )

@@ -1,6 +1,9 @@
 """The customer rates a visit (from the booking page); the helper replies or reports (from
 the job page). Views call the services; an error shows its message and saves nothing."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reviews.forms import ReplyForm, ReportForm, ReviewForm
+from reviews.models import Review
 from reviews.selectors import booking_for_review, review_for_customer, review_for_helper
 from reviews.services import (
     ReviewError,
@@ -68,39 +72,47 @@ def review_page(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "reviews/review_form.html", context, status=status)
 
 
-@login_required
-@require_POST
-def reply(request: HttpRequest, reference: str) -> HttpResponse:
+def _helper_answers(
+    request: HttpRequest,
+    reference: str,
+    form_class: type[ReplyForm] | type[ReportForm],
+    act: Callable[[Review, str], Any],
+    done: str,
+) -> HttpResponse:
+    """The helper's reply to, or report of, the review of their job: the form's one text
+    field goes to the service ``act``; back to the job page with what happened."""
     review = review_for_helper(request.user, reference)
     if review is None:
         raise Http404
-    form = ReplyForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for e in form.errors.get("text", [])))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _to_job(reference)
+    [text] = form.cleaned_data.values()
     try:
-        review_reply(review=review, user=request.user, text=form.cleaned_data["text"])
+        act(review, text)
     except ReviewError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Your reply is published."))
+        messages.success(request, done)
     return _to_job(reference)
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, reference: str) -> HttpResponse:
+    return _helper_answers(
+        request, reference, ReplyForm,
+        lambda review, text: review_reply(review=review, user=request.user, text=text),
+        _("Your reply is published."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def report(request: HttpRequest, reference: str) -> HttpResponse:
-    review = review_for_helper(request.user, reference)
-    if review is None:
-        raise Http404
-    form = ReportForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
-        return _to_job(reference)
-    try:
-        review_report(review=review, user=request.user, reason=form.cleaned_data["reason"])
-    except ReviewError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Thank you. Our team will look at this review."))
-    return _to_job(reference)
+    return _helper_answers(
+        request, reference, ReportForm,
+        lambda review, text: review_report(review=review, user=request.user, reason=text),
+        _("Thank you. Our team will look at this review."),
+    )  # fmt: skip

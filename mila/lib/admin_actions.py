@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 
 class RefuseForbiddenActions:
@@ -23,3 +25,22 @@ class RefuseForbiddenActions:
             if name in declared and name not in self.get_actions(request):  # type: ignore[attr-defined]
                 raise PermissionDenied
         return super().changelist_view(request, extra_context)  # type: ignore[misc]
+
+
+def reason_page(
+    model_admin: Any, request: HttpRequest, *, template: str, title: object, form: Any,
+    **objects: Any,
+) -> TemplateResponse:  # fmt: skip
+    """The intermediate page of an action that needs a reason (templates extend
+    admin/reason_action.html): the selected ``objects`` stay selected, the action is posted
+    again with ``confirm``."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "action": request.POST.get("action"),
+        "opts": model_admin.model._meta,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        **objects,
+    }
+    return TemplateResponse(request, template, context)
