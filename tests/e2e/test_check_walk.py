@@ -120,6 +120,10 @@ def test_first_booking_in_french_and_german(
     page.locator("textarea[name=problem]").fill("Le nouveau Canon n'imprime rien & clignote.")
     visitor.look("problem step")
     page.locator("main form button[type=submit]").last.click()
+    # Typing before htmx has loaded would not look the postcode up (the server still fills
+    # the town on Continue); a person cannot type that fast, so the test waits as they do.
+    expect(page).to_have_url(re.compile(r"/book/address/$"))
+    page.wait_for_load_state("load")
     page.locator("input[name=street]").fill("Bahnhofstrasse 1")
     page.locator("input[name=postcode]").fill("8001")
     expect(page.locator("input[name=city]")).to_have_value("Zürich")  # filled from the postcode
