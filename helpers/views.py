@@ -28,7 +28,7 @@ from helpers.services import (
     time_off_add,
     time_off_delete,
 )
-from reviews.selectors import distribution, public_review_pages
+from reviews.selectors import category_ratings, distribution, public_review_pages
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -186,5 +186,6 @@ def public_profile(request: HttpRequest, public_id: str) -> HttpResponse:
         "profile": profile,
         "reviews": reviews.get_page(request.GET.get("page")),
         "distribution": distribution(profile),
+        "category_ratings": category_ratings(profile),
     }
     return render(request, "helpers/public_profile.html", context)

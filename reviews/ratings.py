@@ -48,6 +48,15 @@ class Ratings:
         points = sum(stars * n for stars, n in enumerate(self.distribution, start=1))
         return (Decimal(points) / self.count).quantize(CENT)
 
+    def by_category(self) -> dict[int, tuple[Decimal, int]]:
+        """Each rated service category's (average, count), by category id; the average is
+        rounded as the overall one is, so a helper rated in one category shows the same."""
+        return {
+            int(key): ((Decimal(total) / count).quantize(CENT), count)
+            for key, (total, count) in self.categories.items()
+            if key.isdigit() and count > 0
+        }
+
     def add(self, stars: int, category_id: int | None, sign: int = 1) -> None:
         """Count ``sign`` more ratings of ``stars`` (a negative sign takes them away)."""
         self.distribution[stars - 1] += sign

@@ -8,10 +8,10 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F, FloatField, Q, Sum
 
-from bookings.models import Booking
+from bookings.models import Booking, ServiceCategory
 from helpers.models import HelperProfile
 from reviews.models import Review
-from reviews.ratings import PLATFORM_RATING_CACHE_KEY
+from reviews.ratings import PLATFORM_RATING_CACHE_KEY, Ratings
 
 PLATFORM_RATING_SECONDS = 600
 
@@ -103,3 +103,21 @@ def distribution(helper: HelperProfile) -> list[tuple[int, int]]:
     """(stars, how many) from 5 down to 1."""
     counts = (list(helper.rating_distribution or []) + [0] * 5)[:5]
     return [(stars, counts[stars - 1]) for stars in range(5, 0, -1)]
+
+
+@dataclass(frozen=True)
+class CategoryRating:
+    name: str
+    average: Decimal
+    count: int
+
+
+def category_ratings(helper: HelperProfile) -> list[CategoryRating]:
+    """The helper's average in each service category they were rated in, named in the active
+    language, most ratings first: one query for the names, none while there are no ratings."""
+    rated = Ratings.of(helper).by_category()
+    if not rated:
+        return []
+    categories = ServiceCategory.objects.in_bulk(list(rated))
+    ordered = sorted(categories.values(), key=lambda c: (-rated[c.pk][1], c.position, c.slug))
+    return [CategoryRating(c.name, *rated[c.pk]) for c in ordered]

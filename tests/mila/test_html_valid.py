@@ -48,6 +48,7 @@ ALLOWED: dict[str, set[str]] = {
     "textarea": {"autocomplete", "cols", "dirname", "disabled", "form", "maxlength",
                  "minlength", "name", "placeholder", "readonly", "required", "rows", "wrap"},
     "time": {"datetime"},
+    "meter": {"value", "min", "max", "low", "high", "optimum"},
     "details": {"open", "name"},
     "datalist": set(),
     "fieldset": {"disabled", "form", "name"},

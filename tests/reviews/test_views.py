@@ -2,6 +2,7 @@
 from the job page, the public profile shows the reviews, staff moderate in the admin; bad
 input shows a message and saves nothing; a comment's HTML is escaped everywhere."""
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,10 @@ from django.urls import reverse
 
 from helpers.models import HelperProfile
 from reviews.models import Review
-from reviews.services import review_create
+from reviews.selectors import category_ratings
+from reviews.services import review_create, review_hide
+from tests.factories import ServiceCategoryFactory, ServiceFactory
+from tests.mila.test_html_valid import problems_in
 from tests.reviews.conftest import assert_no_drift, completed, en_helper, en_user
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +32,26 @@ def detail(booking: Any) -> str:
 
 def public(helper: HelperProfile) -> str:
     return reverse("helpers:public", args=[helper.public_id])
+
+
+def rate(helper: HelperProfile, category: Any, *stars: int) -> list[Review]:
+    """One visit in ``category`` rated by a customer per number of stars."""
+    reviews = []
+    for value in stars:
+        b = completed(helper=helper, service=ServiceFactory(category=category))
+        reviews.append(review_create(booking=b, user=b.customer, stars=value))
+    return reviews
+
+
+def category_lines(page: str) -> list[str]:
+    """The per-category list's entries as read aloud: their text without tags or the
+    hidden star glyph."""
+    if 'id="category-ratings-title"' not in page:
+        return []
+    listing = page.split('aria-labelledby="category-ratings-title">')[1].split("</ul>")[0]
+    items = re.findall(r"<li>(.*?)</li>", listing, flags=re.S)
+    visible = (re.sub(r'<span class="star" aria-hidden="true">★</span>', "", i) for i in items)
+    return [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in visible]
 
 
 def test_the_booking_page_asks_to_rate_with_a_radio_group(client: Any, booking: Any) -> None:
@@ -161,6 +185,61 @@ def test_the_public_profile_shows_average_distribution_and_reviews(client: Any, 
     assert "5 Sterne" in page and "4 Sterne" in page
 
 
+def test_the_public_profile_shows_the_average_per_category(client: Any, db: None) -> None:
+    helper = en_helper()
+    network = ServiceCategoryFactory(name_en="Wi-Fi & internet")
+    computers = ServiceCategoryFactory(name_en="Computers")
+    rate(helper, network, 2)
+    rate(helper, computers, 5, 4, 4)
+    page = client.get(public(helper)).content.decode()
+    assert "of 5 stars from 4 ratings" in page
+    assert category_lines(page) == [
+        "Computers 4.3 (3 ratings)",  # most ratings first, though created later
+        "Wi-Fi &amp; internet 2.0 (1 rating)",
+    ]
+    assert problems_in(page) == []
+
+
+def test_a_hidden_review_leaves_its_categorys_average(client: Any, db: None) -> None:
+    helper, staff = en_helper(), en_user(is_staff=True, is_superuser=True)
+    network = ServiceCategoryFactory(name_en="Wi-Fi & internet")
+    computers = ServiceCategoryFactory(name_en="Computers")
+    _fair, unfair = rate(helper, network, 5, 1)
+    (only,) = rate(helper, computers, 3)
+    assert category_lines(client.get(public(helper)).content.decode()) == [
+        "Wi-Fi &amp; internet 3.0 (2 ratings)",
+        "Computers 3.0 (1 rating)",
+    ]
+    review_hide(review=unfair, user=staff, reason="Beleidigend")
+    review_hide(review=only, user=staff, reason="Falsche Person")
+    page = client.get(public(helper)).content.decode()
+    assert category_lines(page) == ["Wi-Fi &amp; internet 5.0 (1 rating)"]
+    assert "Computers" not in page
+    assert_no_drift()
+
+
+def test_the_german_profile_names_categories_in_german_with_a_decimal_comma(
+    client: Any, db: None
+) -> None:
+    helper = en_helper()
+    category = ServiceCategoryFactory(name_de="WLAN & Internet", name_en="Wi-Fi & internet")
+    rate(helper, category, 5, 4)
+    page = client.get(public(helper), headers={"accept-language": "de"}).content.decode()
+    assert '<span class="rating-big">4,5</span>' in page  # the overall average's comma …
+    assert category_lines(page) == ["WLAN &amp; Internet 4,5 (2 Bewertungen)"]  # … reused
+    assert "Wi-Fi" not in page
+
+
+def test_without_ratings_there_is_no_category_list_and_no_query_for_it(
+    client: Any, db: None, django_assert_num_queries: Any
+) -> None:
+    helper = en_helper()
+    with django_assert_num_queries(0):
+        assert category_ratings(helper) == []
+    page = client.get(public(helper)).content.decode()
+    assert category_lines(page) == [] and "No reviews yet." in page
+
+
 def test_the_public_profile_paginates_with_constant_queries(
     client: Any, db: None, django_assert_num_queries: Any, settings: Any
 ) -> None:
@@ -183,13 +262,12 @@ def test_the_public_profile_paginates_with_constant_queries(
     with CaptureQueriesContext(connection) as hundred:
         page = client.get(public(helper)).content.decode()
     assert page.count('class="review"') == 100
+    assert len(category_lines(page)) == 100  # each visit in a category of its own
     assert len(hundred) == len(five)
 
 
 def test_hidden_reviews_are_not_on_the_profile(client: Any, booking: Any) -> None:
     staff = en_user(is_staff=True, is_superuser=True)
-    from reviews.services import review_hide
-
     review = review_create(booking=booking, user=booking.customer, stars=1, comment="Gemein")
     review_hide(review=review, user=staff, reason="Beleidigend")
     page = client.get(public(booking.helper)).content.decode()
