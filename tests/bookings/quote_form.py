@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -12,13 +13,16 @@ from django.utils import timezone
 
 def fill_wizard(
     client: Client,
+    *,
     slug: str = "wifi-setup",
+    timing: str = "scheduled",
     when: datetime | None = None,
     problem: str = "Das WLAN geht nicht.",
-) -> None:
-    """Answer every step for a visit at Bahnhofstrasse 1, 8001 Zürich, at ``when`` (by
-    default three days ahead at 10:00)."""
-    if when is None:
+) -> HttpResponseBase:
+    """Answer every step for a visit at Bahnhofstrasse 1, 8001 Zürich: scheduled at ``when``
+    (by default three days ahead at 10:00), or ``timing="asap"``. Returns the response to the
+    time step (a redirect to the quote when every answer was accepted)."""
+    if when is None and timing == "scheduled":
         day = timezone.localdate() + timedelta(days=3)
         when = datetime.combine(day, time(10), tzinfo=ZoneInfo(settings.TIME_ZONE))
     client.get(reverse("bookings:start", args=[slug]))
@@ -27,9 +31,10 @@ def fill_wizard(
         "street": "Bahnhofstrasse 1", "postcode": "8001", "city": "", "country": "CH",
         "phone": "079 123 45 67",
     })  # fmt: skip
-    client.post(reverse("bookings:step", args=["time"]), {
-        "timing": "scheduled", "date": when.date().isoformat(), "time": when.strftime("%H:%M"),
-    })  # fmt: skip
+    answer = {"timing": timing}
+    if when is not None:
+        answer |= {"date": when.date().isoformat(), "time": when.strftime("%H:%M")}
+    return client.post(reverse("bookings:step", args=["time"]), answer)
 
 
 def confirm_data(client: Client, tier: str = "friend") -> dict[str, str]:

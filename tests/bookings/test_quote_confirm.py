@@ -41,16 +41,12 @@ def _slot(days: int = 3, hour: int = 10) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=ZURICH)
 
 
-def _fill(client, slug: str = "wifi-setup", when: datetime | None = None) -> None:
-    fill_wizard(client, slug=slug, when=when or _slot())
-
-
 def _texts(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def test_a_link_to_another_service_asks_before_replacing_the_booking(client, customer) -> None:
-    _fill(client)
+    fill_wizard(client)
     seen = confirm_data(client)
     response = client.get(reverse("bookings:start", args=["new-computer"]))
     assert response.status_code == 200
@@ -67,7 +63,7 @@ def test_a_link_to_another_service_asks_before_replacing_the_booking(client, cus
 
 
 def test_a_confirm_from_before_a_switch_goes_back_to_the_quote(client, customer) -> None:
-    _fill(client)
+    fill_wizard(client)
     seen = confirm_data(client)
     switched = client.post(reverse("bookings:start", args=["new-computer"]))
     # Every answer is kept; the customer starts by checking the problem text still fits.
@@ -95,7 +91,7 @@ def test_a_confirm_from_before_a_switch_goes_back_to_the_quote(client, customer)
     ],
 )  # fmt: skip
 def test_any_answer_changed_in_another_window_is_noticed(client, customer, step, answer) -> None:
-    _fill(client)
+    fill_wizard(client)
     seen = confirm_data(client)
     client.post(reverse("bookings:step", args=[step]), answer)
     response = client.post(reverse("bookings:quote"), seen)
@@ -105,7 +101,7 @@ def test_any_answer_changed_in_another_window_is_noticed(client, customer, step,
 
 
 def test_a_price_change_since_the_quote_is_shown_before_booking(client, customer) -> None:
-    _fill(client)
+    fill_wizard(client)
     seen = confirm_data(client)
     Service.objects.filter(slug="wifi-setup").update(price=8900)  # staff edit the price list
     response = client.post(reverse("bookings:quote"), seen)
@@ -119,7 +115,7 @@ def test_a_price_change_since_the_quote_is_shown_before_booking(client, customer
 
 @pytest.mark.parametrize("seen", ["", "forged", "e30:1tX9Yx:abc"])
 def test_a_missing_or_forged_seen_value_books_nothing(client, customer, seen) -> None:
-    _fill(client)
+    fill_wizard(client)
     data = confirm_data(client) | {"seen": seen}
     response = client.post(reverse("bookings:quote"), data)
     assert response["Location"] == reverse("bookings:quote")
@@ -128,7 +124,7 @@ def test_a_missing_or_forged_seen_value_books_nothing(client, customer, seen) ->
 
 
 def test_a_seen_value_from_another_tier_books_nothing(client, customer) -> None:
-    _fill(client, slug="home-network")  # Pros only: the quote knows no Friend price
+    fill_wizard(client, slug="home-network")  # Pros only: the quote knows no Friend price
     data = confirm_data(client, tier="pro")
     assert client.post(reverse("bookings:quote"), data | {"tier": "friend"}).status_code == 200
     assert Booking.objects.count() == 0
@@ -142,7 +138,7 @@ def test_without_a_booking_under_way_a_link_starts_at_once(client, customer) -> 
 
 
 def test_the_same_service_again_continues_the_booking(client, customer) -> None:
-    _fill(client)
+    fill_wizard(client)
     response = client.get(reverse("bookings:start", args=["wifi-setup"]))
     assert response["Location"] == reverse("bookings:step", args=["problem"])
     assert client.session["booking_draft"]["problem"] == "Das WLAN geht nicht."
@@ -151,7 +147,7 @@ def test_the_same_service_again_continues_the_booking(client, customer) -> None:
 def test_switching_to_a_longer_visit_asks_the_time_again_if_it_no_longer_fits(
     client, customer
 ) -> None:
-    _fill(client, when=_slot(hour=20))  # Wi-Fi setup: 60 min, 20:00–21:00 fits
+    fill_wizard(client, when=_slot(hour=20))  # Wi-Fi setup: 60 min, 20:00–21:00 fits
     response = client.post(reverse("bookings:start", args=["new-computer"]))  # 120 min
     assert response["Location"] == reverse("bookings:step", args=["time"])
     [text] = _texts(response)
@@ -161,7 +157,7 @@ def test_switching_to_a_longer_visit_asks_the_time_again_if_it_no_longer_fits(
 
 
 def test_switching_keeps_a_time_that_still_fits(client, customer) -> None:
-    _fill(client, when=_slot(hour=10))
+    fill_wizard(client, when=_slot(hour=10))
     response = client.post(reverse("bookings:start", args=["new-computer"]))
     assert response["Location"] == reverse("bookings:step", args=["problem"])
     assert _texts(response) == []
@@ -169,11 +165,11 @@ def test_switching_keeps_a_time_that_still_fits(client, customer) -> None:
 
 
 def test_each_book_button_repeats_its_total(client, customer) -> None:
-    _fill(client)
+    fill_wizard(client)
     body = client.get(reverse("bookings:quote")).content.decode().replace("\xa0", " ")
     assert "Book a Friend · CHF 79.00" in body
     assert "Book a Pro · CHF 98.75" in body
-    _fill(client, slug="home-network")
+    fill_wizard(client, slug="home-network")
     client.post(reverse("bookings:start", args=["home-network"]))
     body = client.get(reverse("bookings:quote")).content.decode().replace("\xa0", " ")
     assert "Book now · CHF 199.00" in body

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from bookings.forms import TimingForm
 from bookings.models import Booking, Service
 from notifications.models import Notification
-from tests.bookings.quote_form import confirm_data
+from tests.bookings.quote_form import confirm_data, fill_wizard
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue", "helper_in_zurich")]
@@ -28,20 +28,6 @@ def _asap_always_open(monkeypatch: pytest.MonkeyPatch) -> None:
 def _future_slot(days: int = 3, hour: int = 10, minute: int = 0) -> datetime:
     day = timezone.localdate() + timedelta(days=days)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZURICH)
-
-
-def _fill(client, *, slug: str = "wifi-setup", timing: str = "asap", when: datetime | None = None):
-    client.get(reverse("bookings:start", args=[slug]))
-    client.post(reverse("bookings:step", args=["problem"]), {"problem": "Das WLAN geht nicht."})
-    client.post(
-        reverse("bookings:step", args=["address"]),
-        {"street": "Bahnhofstrasse 1", "postcode": "8001", "city": "", "country": "CH",
-         "phone": "079 123 45 67"},
-    )  # fmt: skip
-    data = {"timing": timing}
-    if when:
-        data |= {"date": when.date().isoformat(), "time": when.strftime("%H:%M")}
-    return client.post(reverse("bookings:step", args=["time"]), data)
 
 
 def test_catalogue_and_service_pages(client, django_assert_max_num_queries) -> None:
@@ -72,7 +58,7 @@ def test_steps_cannot_be_skipped(client) -> None:
 
 
 def test_anonymous_visitor_sees_quote_then_must_sign_up(client) -> None:
-    _fill(client)
+    fill_wizard(client, timing="asap")
     response = client.get(reverse("bookings:quote"))
     body = response.content.decode()
     assert response.status_code == 200
@@ -87,7 +73,7 @@ def test_logged_in_customer_books_asap(
 ) -> None:
     customer = UserFactory(first_name="Ruth")
     client.force_login(customer)
-    _fill(client)
+    fill_wizard(client, timing="asap")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("bookings:quote"), confirm_data(client))
     booking = Booking.objects.get()
@@ -108,7 +94,7 @@ def test_logged_in_customer_books_asap(
 def test_scheduled_booking_for_a_pro(client) -> None:
     client.force_login(UserFactory())
     when = _future_slot()
-    _fill(client, timing="scheduled", when=when)
+    fill_wizard(client, when=when)
     client.post(reverse("bookings:quote"), confirm_data(client, "pro"))
     booking = Booking.objects.get()
     assert booking.starts_at == when
@@ -118,7 +104,7 @@ def test_scheduled_booking_for_a_pro(client) -> None:
 
 def test_double_submit_creates_one_booking(client) -> None:
     client.force_login(UserFactory())
-    _fill(client)
+    fill_wizard(client, timing="asap")
     data = confirm_data(client)
     first = client.post(reverse("bookings:quote"), data)
     second = client.post(reverse("bookings:quote"), data)
@@ -128,7 +114,7 @@ def test_double_submit_creates_one_booking(client) -> None:
 
 def test_tampered_price_and_service_are_ignored(client) -> None:
     client.force_login(UserFactory())
-    _fill(client)
+    fill_wizard(client, timing="asap")
     other = Service.objects.exclude(slug="wifi-setup").first()
     assert other is not None
     client.post(
@@ -143,7 +129,7 @@ def test_tampered_price_and_service_are_ignored(client) -> None:
 
 def test_pro_only_service_cannot_be_booked_as_friend(client) -> None:
     client.force_login(UserFactory())
-    _fill(client, slug="home-network")
+    fill_wizard(client, slug="home-network", timing="asap")
     response = client.post(reverse("bookings:quote"), confirm_data(client))
     assert response.status_code == 200
     assert "tier" in response.context["form"].errors
@@ -278,7 +264,7 @@ def test_the_last_start_offered_lets_the_visit_end_by_21(
     client, slug: str, last: str, one_slot_later: str
 ) -> None:
     """Helpers come between 07:00 and 21:00: the visit must be over by 21:00."""
-    assert _fill(client, slug=slug).status_code == 302  # asap, to reach the time step
+    assert fill_wizard(client, slug=slug, timing="asap").status_code == 302  # reach the time step
     page = client.get(reverse("bookings:step", args=["time"]))
     offered = [value for value, _label in page.context["form"].fields["time"].widget.choices]
     assert (offered[1], offered[-1]) == ("07:00", last)
