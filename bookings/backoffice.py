@@ -1,6 +1,6 @@
-"""Staff's per-booking pages in the admin: cancel with a fee decision, add an internal note.
-Both write through the booking services; BookingAdmin mixes this in and links them from the
-change page (templates/admin/bookings/booking/change_form.html)."""
+"""Staff's own booking pages in the admin: cancel with a fee decision, add an internal note,
+book for a caller (bookings/phone.py). They write through the booking services; BookingAdmin
+mixes this in and links them from its pages (templates/admin/bookings/booking/)."""
 
 from decimal import Decimal
 from typing import Any
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings import machine
 from bookings.models import Booking, BookingEvent
+from bookings.phone import phone_booking_page
 from bookings.services import BookingError, booking_cancel, cancellation_preview
 from bookings.services.staff import NOTE_MAX_CHARS, booking_note_add
 from mila.lib.money import format_chf
@@ -79,6 +80,7 @@ class BookingStaffViews:
         return [
             path("<int:pk>/cancel/", wrap(self.cancel_view), name="bookings_booking_cancel"),
             path("<int:pk>/note/", wrap(self.note_view), name="bookings_booking_note"),
+            path("phone/", wrap(self.phone_view), name="bookings_booking_phone"),
             *super().get_urls(),  # type: ignore[misc]
         ]
 
@@ -86,6 +88,21 @@ class BookingStaffViews:
         """Support writes notes (their assign permission), as does whoever may change bookings."""
         user = request.user
         return user.has_perm("bookings.change_booking") or user.has_perm("bookings.assign_booking")
+
+    def phone_view(self, request: HttpRequest) -> HttpResponse:
+        """Book for a customer on the phone (bookings/phone.py)."""
+        if not request.user.has_perm("bookings.book_for_customer"):
+            raise PermissionDenied
+        return phone_booking_page(request, self.admin_site.each_context(request))  # type: ignore[attr-defined]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "can_book_by_phone": request.user.has_perm("bookings.book_for_customer"),
+        }
+        return super().changelist_view(request, extra_context)  # type: ignore[misc]
 
     def _change_url(self, booking: Booking) -> str:
         return reverse("admin:bookings_booking_change", args=[booking.pk])

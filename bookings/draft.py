@@ -13,10 +13,12 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from bookings.models import Service
 from bookings.services import BookingRequest
 from helpers.models import HelperProfile
+from mila.lib.money import format_chf
 
 SESSION_KEY = "booking_draft"
 STEPS = ("problem", "address", "time")
@@ -48,6 +50,29 @@ class Seen:
         return cls(version=str(value.get("v")), totals=value["t"])
 
 
+def answers_version(answers: dict[str, Any]) -> str:
+    """A short hash of a booking's answers: it changes whenever one of them does."""
+    encoded = json.dumps(answers, sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()[:32]
+
+
+def not_what_was_seen(
+    token: str, *, version: str, tier: str, totals: dict[str, int], changed: str
+) -> str | None:
+    """Why booking ``tier`` now would differ from the quote a page showed (``token``): the
+    answers changed (``changed`` says how, to the reader of that page), or the price moved
+    meanwhile; None if it is the same. ``totals``: each tier's price now."""
+    seen = Seen.from_token(token)
+    if seen is None or seen.version != version or tier not in seen.totals:
+        return changed
+    if seen.totals[tier] != totals[tier]:
+        return _(
+            "The price is now %(total)s instead of %(seen)s (it depends on how soon the visit "
+            "is) — please check it again."
+        ) % {"total": format_chf(totals[tier]), "seen": format_chf(seen.totals[tier])}
+    return None
+
+
 class BookingDraft:
     def __init__(self, session: SessionBase) -> None:
         self.session = session
@@ -65,9 +90,7 @@ class BookingDraft:
     def version(self) -> str:
         """Changes whenever an answer changes (service, problem, address, time, helper), so
         a confirm form from an older page, or another window, is noticed."""
-        answers = {name: value for name, value in self.data.items() if name != "key"}
-        encoded = json.dumps(answers, sort_keys=True, default=str).encode()
-        return hashlib.sha256(encoded).hexdigest()[:32]
+        return answers_version({name: value for name, value in self.data.items() if name != "key"})
 
     def is_under_way(self) -> bool:
         """Has the customer answered anything yet (beyond choosing the service)?"""

@@ -10,7 +10,14 @@ from bookings.services.changes import (
     bookings_release_helper,
     cancellation_preview,
 )
-from bookings.services.creation import BookingRequest, booking_create, booking_quote
+from bookings.services.creation import (
+    BookingRequest,
+    TierOption,
+    booking_create,
+    booking_quote,
+    booking_quotes,
+    tier_options,
+)
 from bookings.services.transitions import BookingError, booking_transition
 
 __all__ = [
@@ -18,12 +25,15 @@ __all__ = [
     "BookingError",
     "BookingRequest",
     "CancelResult",
+    "TierOption",
     "booking_cancel",
     "booking_create",
     "booking_move_refusal",
     "booking_quote",
+    "booking_quotes",
     "booking_reschedule",
     "booking_transition",
     "bookings_release_helper",
     "cancellation_preview",
+    "tier_options",
 ]

@@ -13,7 +13,7 @@ from bookings.matching import dispatch
 from bookings.matching.coverage import helpers_reach
 from bookings.models import Booking, BookingEvent, Service
 from bookings.notices import notify_booking
-from bookings.policy import BookingPolicy, asap_available, start_problem
+from bookings.policy import BookingPolicy, asap_available, cancellation_terms, start_problem
 from bookings.pricing import PricingPolicy, Quote, quote
 from bookings.services.transitions import BookingError, booking_transition, record_event
 from bookings.texts import asap_unavailable_message
@@ -56,6 +56,38 @@ def booking_quote(
         policy=PricingPolicy.from_settings(),
         pro_only=service.pro_only,
     )
+
+
+def booking_quotes(
+    *, service: Service, starts_at: datetime | None, now: datetime
+) -> dict[str, Quote]:
+    """The price of each helper type that does this service, for this start (the surcharge
+    depends on how soon it is)."""
+    return {
+        tier: booking_quote(service=service, tier=tier, starts_at=starts_at, now=now)
+        for tier in service.tiers
+    }
+
+
+@dataclass(frozen=True)
+class TierOption:
+    """What a quote page shows per helper type: the price, and what cancelling would cost
+    once the free period is over."""
+
+    tier: str
+    quote: Quote
+    late_fee: int
+
+
+def tier_options(quotes: dict[str, Quote], *, starts_at: datetime) -> list[TierOption]:
+    policy = BookingPolicy.from_settings()
+    return [
+        TierOption(tier=tier, quote=price, late_fee=cancellation_terms(
+            base_price=price.base, starts_at=starts_at, now=starts_at, helper_on_the_way=False,
+            policy=policy, helper_assigned=True,
+        ).fee)
+        for tier, price in quotes.items()
+    ]  # fmt: skip
 
 
 def _validate(request: BookingRequest, now: datetime) -> geo.Place:
@@ -120,8 +152,13 @@ def booking_create(
     request: BookingRequest,
     idempotency_key: uuid.UUID,
     now: datetime | None = None,
+    booked_by: Any = None,
 ) -> Booking:
     """Book a visit: REQUESTED, then SEARCHING once payment is arranged (today: invoice).
+
+    ``booked_by``: the staff member who books for a customer on the phone (the history names
+    them; the customer's e-mail says so and, while the account has no password, carries the
+    link to set one).
 
     The quote is computed here, never taken from the client. Submitting the same key twice
     (double click, re-posted form, two tabs) returns the booking the first submit created.
@@ -133,11 +170,11 @@ def booking_create(
     if existing is not None:
         return _same_customer(existing, customer)
     place = _validate(request, now)
-    booking, created = _save_request(customer, request, place, idempotency_key, now)
+    booking, created = _save_request(customer, request, place, idempotency_key, now, booked_by)
     if not created:
         return _same_customer(booking, customer)
     authorization = payment_gateway().authorize(booking)
-    _start_search(booking, authorization, now)
+    _start_search(booking, authorization, now, by_phone=booked_by is not None)
     return booking
 
 
@@ -148,6 +185,7 @@ def _save_request(
     place: geo.Place,
     idempotency_key: uuid.UUID,
     now: datetime,
+    booked_by: Any,
 ) -> tuple[Booking, bool]:
     starts_at = request.starts_at if request.timing == Booking.Timing.SCHEDULED else now
     assert starts_at is not None
@@ -185,15 +223,18 @@ def _save_request(
         booking=booking,
         from_status="",
         to_status=Booking.Status.REQUESTED,
-        actor=customer,
-        role=BookingEvent.Role.CUSTOMER,
+        actor=booked_by or customer,
+        role=BookingEvent.Role.STAFF if booked_by else BookingEvent.Role.CUSTOMER,
+        data={"by_phone": True} if booked_by else None,
         at=now,
     )
     return booking, True
 
 
 @transaction.atomic
-def _start_search(booking: Booking, authorization: Authorization, now: datetime) -> None:
+def _start_search(
+    booking: Booking, authorization: Authorization, now: datetime, *, by_phone: bool
+) -> None:
     """Payment arranged: look for a helper, and tell the customer their booking is in."""
     booking.payment_method = authorization.method
     booking.save(update_fields=["payment_method"])
@@ -207,7 +248,10 @@ def _start_search(booking: Booking, authorization: Authorization, now: datetime)
             now=now,
         )
         dispatch.search_on_commit(booking)
-    notify_booking(booking, Notification.Kind.BOOKING_RECEIVED, recipients=[booking.customer])
+    extra = {"by_phone": True, "password_setup_for": booking.customer_id} if by_phone else {}
+    notify_booking(
+        booking, Notification.Kind.BOOKING_RECEIVED, recipients=[booking.customer], **extra
+    )
 
 
 def _same_customer(booking: Booking, customer: Any) -> Booking:

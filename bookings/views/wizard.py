@@ -21,17 +21,16 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bookings.draft import STEPS, BookingDraft, Seen
+from bookings.draft import STEPS, BookingDraft, Seen, not_what_was_seen
 from bookings.forms import AddressForm, ConfirmForm, ProblemForm, TimingForm, WaitlistForm
 from bookings.models import Booking, Service
-from bookings.policy import BookingPolicy, cancellation_terms, start_problem
+from bookings.policy import BookingPolicy, start_problem
 from bookings.pricing import Quote
-from bookings.services import BookingError, booking_create, booking_quote
+from bookings.services import BookingError, booking_create, booking_quotes, tier_options
 from bookings.services.waitlist import waitlist_join
 from bookings.texts import start_message
 from helpers.models import HelperProfile
 from mila.lib import geo
-from mila.lib.money import format_chf
 
 STEP_FORMS: dict[str, type[Form]] = {
     "problem": ProblemForm,
@@ -265,10 +264,7 @@ def _quotes(draft: BookingDraft, now: datetime) -> dict[str, Quote]:
     """The price of each tier for this draft, at ``now`` (the surcharge depends on it)."""
     service = draft.service
     assert service is not None
-    return {
-        tier: booking_quote(service=service, tier=tier, starts_at=draft.starts_at, now=now)
-        for tier in service.tiers
-    }
+    return booking_quotes(service=service, starts_at=draft.starts_at, now=now)
 
 
 def _render_quote(request: HttpRequest, draft: BookingDraft, form: ConfirmForm) -> HttpResponse:
@@ -278,14 +274,7 @@ def _render_quote(request: HttpRequest, draft: BookingDraft, form: ConfirmForm) 
     starts_at = draft.starts_at
     policy = BookingPolicy.from_settings()
     quotes = _quotes(draft, now)
-    options = []
-    for tier, price in quotes.items():
-        # What cancelling would cost once the free period is over.
-        late = cancellation_terms(
-            base_price=price.base, starts_at=(starts_at or now), now=(starts_at or now),
-            helper_on_the_way=False, policy=policy, helper_assigned=True,
-        )  # fmt: skip
-        options.append({"tier": tier, "quote": price, "late_fee": late.fee})
+    options = tier_options(quotes, starts_at=starts_at or now)
     seen = Seen(version=draft.version, totals={tier: q.total for tier, q in quotes.items()})
     form.initial = {"key": draft.key, "seen": seen.token()}
     free_until = (starts_at - policy.free_cancellation) if starts_at else None
@@ -359,13 +348,8 @@ def _confirm(request: HttpRequest, draft: BookingDraft) -> HttpResponse:
 def _not_what_was_seen(draft: BookingDraft, token: str, tier: str, now: datetime) -> str | None:
     """Why the booking would differ from the quote the customer confirmed (the draft was
     changed in another window, or the price moved meanwhile), or None if it is the same."""
-    seen = Seen.from_token(token)
-    if seen is None or seen.version != draft.version or tier not in seen.totals:
-        return _("Your booking changed in another window — please check it again.")
-    total = _quotes(draft, now)[tier].total
-    if seen.totals[tier] != total:
-        return _(
-            "The price is now %(total)s instead of %(seen)s (it depends on how soon the visit "
-            "is) — please check it again."
-        ) % {"total": format_chf(total), "seen": format_chf(seen.totals[tier])}
-    return None
+    return not_what_was_seen(
+        token, version=draft.version, tier=tier,
+        totals={name: price.total for name, price in _quotes(draft, now).items()},
+        changed=_("Your booking changed in another window — please check it again."),
+    )  # fmt: skip
