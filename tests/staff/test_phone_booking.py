@@ -16,7 +16,6 @@ from bookings.services import BookingError
 from customers.models import User
 from helpers.models import HelperProfile
 from mila.lib.money import format_chf
-from notifications.models import Notification
 from tests.factories import (
     AvailabilityWindowFactory,
     HelperProfileFactory,
