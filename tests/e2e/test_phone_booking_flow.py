@@ -63,7 +63,9 @@ def test_support_books_for_a_caller_and_reads_out_the_price(
         page.get_by_label("Postcode").fill("8001")
         page.get_by_label("Phone number for the helper").fill("079 123 45 67")
         page.get_by_role("button", name="Show the price").click()
-        expect(page.get_by_role("heading", name="Please read this out to the caller")).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="Please read this out to the caller")
+        ).to_be_visible()
         page.screenshot(path=str(artifacts / "phone-booking-quote.png"), full_page=True)
         page.get_by_role("button", name="Book a Friend").click()
         expect(page.locator(".messagelist")).to_contain_text("We opened an account for")
