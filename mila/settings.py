@@ -397,6 +397,35 @@ FOLLOW_UP_PAYOUT = env.str("FOLLOW_UP_PAYOUT", default="others")
 # How long matching may search for an "as soon as possible" visit before it is unfulfilled.
 BOOKING_ASAP_SEARCH_MINUTES = 60
 
+# --- Payments (DESIGN §7) ---------------------------------------------------------------------
+# Card payments need a Stripe key; without one every booking is paid by invoice. With both,
+# the customer chooses at the confirm step. STRIPE_API_BASE points at another API host
+# (localstripe in tests and `make run`).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+STRIPE_NETWORK_RETRIES = 2  # the SDK's own retries, with the same idempotency key
+# Card holds expire after about 7 days: a visit further ahead is authorised this long before.
+PAYMENT_HOLD_MAX_DAYS = 6
+PAYMENT_LATE_AUTHORIZE_DAYS = 1
+# Invoices with a Swiss QR-bill (package qrbill): the creditor, their (QR-)IBAN, the VAT note.
+INVOICE_IBAN = env.str("INVOICE_IBAN", default="CH44 3199 9123 0008 8901 2")
+INVOICE_CREDITOR = {
+    "name": env.str("INVOICE_CREDITOR_NAME", default="Mila Hilfe GmbH"),
+    "street": env.str("INVOICE_CREDITOR_STREET", default="Bahnhofstrasse"),
+    "house_num": env.str("INVOICE_CREDITOR_HOUSE", default="1"),
+    "pcode": env.str("INVOICE_CREDITOR_POSTCODE", default="8001"),
+    "city": env.str("INVOICE_CREDITOR_CITY", default="Zürich"),
+    "country": "CH",
+}
+INVOICE_VAT_NOTE = env.str(
+    "INVOICE_VAT_NOTE",
+    default="Mila Hilfe GmbH is not registered for VAT (turnover below CHF 100,000).",
+)
+INVOICE_DUE_DAYS = 30
+INVOICE_REMINDER_AFTER_DAYS = 30  # an unpaid invoice gets one reminder this long after issue
+
 # --- Matching (DESIGN §6) -----------------------------------------------------------------------
 MATCHING_WAVE_SIZE = 5  # helpers asked per wave
 # One entry per wave: km beyond a helper's own radius that the wave still asks them.
