@@ -76,6 +76,13 @@ def net_payout(total: int, commission: int) -> int:
     return total - commission
 
 
+def commission_split(amount: int, policy: PricingPolicy) -> tuple[int, int]:
+    """(commission, the helper's share) of an amount the customer pays besides the visit's
+    quote: a cancellation or missed-visit fee, or a refund taken back from both."""
+    commission = percent_of(amount, policy.commission_percent)
+    return commission, net_payout(amount, commission)
+
+
 def base_payout(price: int, policy: PricingPolicy) -> int:
     """What a helper normally earns for a job of this price: the price less the commission
     (the payout a job advertises; extra time and surcharges come on top)."""

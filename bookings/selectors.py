@@ -10,6 +10,7 @@ from django.utils import timezone
 from bookings.models import Booking, BookingEvent, Offer
 from helpers.availability import BUSY_STATUSES
 from helpers.models import HelperProfile
+from payments.earnings import helper_earnings_by_month
 
 
 def bookings_for_customer(user: Any) -> QuerySet[Booking]:
@@ -103,7 +104,7 @@ def job_given_back(user: Any, reference: str) -> Booking | None:
 
 @dataclass(frozen=True)
 class Earnings:
-    """What a helper earned for the visits they completed (Rappen), in all and this month."""
+    """What a helper earned (Rappen), in all and this month, and for how many visits."""
 
     total: int
     visits: int
@@ -112,18 +113,13 @@ class Earnings:
 
 
 def helper_earnings(helper: HelperProfile, now: datetime) -> Earnings:
-    """One query over the helper's completed visits; each visit's payout is the booking's own
-    rule (``Booking.payout_for``: a free follow-up pays by settings.FOLLOW_UP_PAYOUT)."""
-    month_starts = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    done = Booking.objects.filter(helper=helper, status=Booking.Status.COMPLETED).only(
-        "price_total", "commission", "follow_up_of", "preferred_helper", "follow_up_payout",
-        "completed_at", "helper",
-    )  # fmt: skip
-    payouts = [(b.payout_for(helper.pk), b.completed_at or now) for b in done]
-    this_month = [amount for amount, at in payouts if at >= month_starts]
+    """This month's and all earnings, from the ledger (payments.ledger): visits, follow-ups
+    Mila pays for, fees for late cancellations and missed visits, less refunds. One query."""
+    summary = helper_earnings_by_month(helper)
+    this_month = summary.month(timezone.localdate(now))
     return Earnings(
-        total=sum(amount for amount, _at in payouts),
-        visits=len(payouts),
-        month_total=sum(this_month),
-        month_visits=len(this_month),
+        total=summary.total,
+        visits=summary.visits,
+        month_total=this_month.total,
+        month_visits=this_month.visits,
     )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("bookings/<str:reference>/follow-up/", customer.booking_follow_up_view, name="follow_up"),
     path("helper/", helper.dashboard, name="helper_dashboard"),
     path("helper/work/", helper.work, name="helper_work"),
+    path("helper/earnings/", helper.earnings, name="helper_earnings"),
     path("helper/calendar/", calendar.manage, name="helper_calendar"),
     path("helper/calendar/<str:token>.ics", calendar.feed, name="helper_calendar_feed"),
     path("helper/offers/<str:reference>/accept/", helper.accept, name="offer_accept"),

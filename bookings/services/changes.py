@@ -26,6 +26,7 @@ from bookings.texts import reschedule_message
 from helpers.models import HelperProfile
 from mila.lib.money import format_chf
 from notifications.models import Notification
+from payments.lifecycle import payments_booking_ended
 
 Role = BookingEvent.Role
 FeeDecision = BookingEvent.FeeDecision
@@ -139,6 +140,7 @@ def booking_cancel(
     booking.cancellation_fee = fee
     booking.cancellation_reason = reason
     booking.save(update_fields=["cancellation_fee", "cancellation_reason"])
+    payments_booking_ended(booking=booking, now=now)
     notify_booking(
         booking,
         Notification.Kind.BOOKING_CANCELLED,

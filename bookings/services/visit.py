@@ -26,6 +26,7 @@ from bookings.pricing import PricingPolicy, Quote, final_quote
 from bookings.services.transitions import BookingError, booking_transition
 from helpers.models import HelperProfile
 from notifications.models import Notification
+from payments.lifecycle import payments_booking_ended, payments_visit_completed
 
 Status = Booking.Status
 Role = BookingEvent.Role
@@ -179,6 +180,7 @@ def visit_complete(
                        data={"minutes": worked_minutes, "extra_units": extra_units},
                        now=now)  # fmt: skip
     HelperProfile.objects.filter(pk=helper.pk).update(completed_jobs=F("completed_jobs") + 1)
+    payments_visit_completed(booking=booking, now=now)
     notify_booking(
         booking, Notification.Kind.BOOKING_COMPLETED, recipients=[booking.customer],
         helper_name=helper.user.first_name, minutes=worked_minutes,
@@ -225,6 +227,7 @@ def visit_no_show(*, booking: Booking, user: Any, now: datetime | None = None) -
                        data={"fee": fee, "no_show": True}, now=now)  # fmt: skip
     booking.cancellation_fee, booking.no_show = fee, True
     booking.save(update_fields=["cancellation_fee", "no_show"])
+    payments_booking_ended(booking=booking, now=now)
     name = helper.user.first_name
     notify_booking(booking, Notification.Kind.BOOKING_NO_SHOW, recipients=[booking.customer],
                    helper_name=name, fee=fee)  # fmt: skip

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bookings.forms import DeclineForm
 from bookings.matching.responses import offer_accept, offer_decline
 from bookings.models import Offer
+from bookings.pricing import PricingPolicy
 from bookings.selectors import (
     helper_earnings,
     helper_open_offers,
@@ -26,6 +27,7 @@ from bookings.selectors import (
 from bookings.services import BookingError
 from helpers.models import HelperProfile
 from helpers.selectors import helper_profile_for
+from payments.earnings import helper_earnings_by_month
 
 # Refusals that are news, not mistakes: shown as information, not as an error.
 INFO_CODES = frozenset({"taken", "cancelled", "moved", "closed", "expired", "already_accepted",
@@ -68,6 +70,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         **_work(profile, timezone.now()),
     }
     return render(request, "bookings/helper_dashboard.html", context)
+
+
+@login_required
+@require_GET
+def earnings(request: HttpRequest) -> HttpResponse:
+    """Month by month: visits, fees and refunds, and what was paid out, from the ledger."""
+    profile = helper_profile_for(request.user)
+    if profile is None:
+        return redirect("helpers:apply")
+    summary = helper_earnings_by_month(profile)
+    return render(request, "bookings/helper_earnings.html", {
+        "profile": profile, "summary": summary,
+        "commission_percent": PricingPolicy.from_settings().commission_percent,
+    })  # fmt: skip
 
 
 @login_required

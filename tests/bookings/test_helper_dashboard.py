@@ -14,6 +14,7 @@ from django.utils import timezone
 from bookings.matching.dispatch import matching_advance
 from bookings.models import Booking, Offer
 from mila.lib.money import format_chf
+from payments.ledger import ledger_job
 from tests.factories import BookingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -252,24 +253,28 @@ def test_dashboard_queries_do_not_grow_with_offers_and_jobs(
     assert body.count('class="job-card"') == count
 
 
-def test_earnings_are_the_payouts_of_completed_visits(as_helper, helper, settings) -> None:
-    """Total less commission per completed visit; this month's apart; a free follow-up the
-    helper does for their own visit earns nothing (FOLLOW_UP_PAYOUT "others")."""
+def test_earnings_are_the_ledger_this_month_and_in_all(as_helper, helper, settings) -> None:
+    """Total less commission per completed visit (the ledger's entries, payments.ledger);
+    this month's apart; a free follow-up the helper does for their own visit earns nothing
+    (FOLLOW_UP_PAYOUT "others"); a booking not completed is not in the ledger."""
     settings.FOLLOW_UP_PAYOUT = "others"
     now = timezone.localtime()
     last_month = now.replace(day=1) - timedelta(days=3)
     done = {"helper": helper, "status": Booking.Status.COMPLETED}
-    BookingFactory(**done, price_base=7900, price_surcharge=1580, completed_at=now)
-    earlier = BookingFactory(**done, price_base=7900, completed_at=last_month)
-    BookingFactory(**done, price_base=0, completed_at=now, follow_up_of=earlier,
-                   preferred_helper=helper, follow_up_payout=0)  # fmt: skip
+    ledger_job(booking=BookingFactory(**done, price_base=7900, price_surcharge=1580), at=now)
+    earlier = BookingFactory(**done, price_base=7900)
+    ledger_job(booking=earlier, at=last_month)
+    follow_up = BookingFactory(**done, price_base=0, follow_up_of=earlier,
+                               preferred_helper=helper, follow_up_payout=0)  # fmt: skip
+    assert ledger_job(booking=follow_up, at=now) is None
     BookingFactory(helper=helper, status=Booking.Status.CONFIRMED, price_base=9900)
     body = page(as_helper)
     earnings = body[body.index('id="earnings"') :]
     assert "Your earnings appear here" not in earnings
-    assert format_chf(9480 - 1896) in earnings  # this month: one paid visit and the follow-up
+    assert format_chf(9480 - 1896) in earnings  # this month: one paid visit
     assert format_chf(9480 - 1896 + 7900 - 1580) in earnings  # since the start
-    assert "(2 visits)" in earnings and "(3 visits)" in earnings
+    assert "(1 visit)" in earnings and "(2 visits)" in earnings
+    assert reverse("bookings:helper_earnings") in earnings
 
 
 def test_before_the_first_visit_earnings_say_when_they_appear(as_helper) -> None:
