@@ -52,6 +52,10 @@ class Payment(models.Model):
     stripe_intent_id = models.CharField(
         _("Stripe PaymentIntent"), max_length=255, unique=True, null=True, blank=True
     )
+    # A visit too far ahead for a hold (DESIGN §7): the card is saved now, held shortly before.
+    stripe_setup_intent_id = models.CharField(
+        _("Stripe SetupIntent"), max_length=255, unique=True, null=True, blank=True
+    )
     failure_message = models.TextField(_("why it failed"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
