@@ -8,6 +8,7 @@ from django.urls import include, path
 
 from mila import audit, views
 from mila.backoffice import needs_attention
+from payments.webhooks import stripe_webhook
 
 # The admin login goes through allauth, so it has the same rate limits (and MFA) as the site.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -40,6 +41,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("customers.urls")),
     path("inbox/", include("notifications.urls")),
+    path("payments/", include("payments.urls")),
+    path("payments/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     # Before the admin's own URLs, which would read "audit" as a booking's id.
     path(
         "admin/bookings/booking/<int:pk>/audit/",

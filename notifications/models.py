@@ -47,6 +47,8 @@ class Notification(models.Model):
         REVIEW_HIDDEN = "review_hidden", _("Review hidden")
         REVIEW_RESTORED = "review_restored", _("Review shown again")
         STAFF_REVIEW_FLAGGED = "staff_review_flagged", _("Staff alert: review reported")
+        INVOICE_ISSUED = "invoice_issued", _("Invoice")
+        INVOICE_REMINDER = "invoice_reminder", _("Invoice reminder")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
