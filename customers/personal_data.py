@@ -8,6 +8,10 @@ neither, so nobody adds a place for personal data without deciding what deletion
 """
 
 ERASED: dict[str, str] = {
+    # Staff's reason for a refund is about the person's visit; Stripe's copy of an event may
+    # carry the card holder's name and e-mail address.
+    "payments.Refund.reason": "cleared on the person's bookings",
+    "payments.StripeEvent.payload": "the events of the person's payments are deleted",
     # The account itself.
     "customers.User.email": "replaced by deleted-<id>@deleted.invalid (the address is free again)",
     "customers.User.first_name": "cleared",
@@ -62,6 +66,26 @@ ERASED: dict[str, str] = {
 }
 
 KEPT: dict[str, str] = {
+    # Money: bookkeeping records, kept as the law asks (amounts, numbers, codes; no names).
+    "payments.Payment.method": "a choice",
+    "payments.Payment.purpose": "a choice",
+    "payments.Payment.status": "a choice",
+    "payments.Payment.currency": "a currency code",
+    "payments.Payment.failure_message": "the bank's reason a card was declined",
+    "payments.Payment.stripe_intent_id": "an id at Stripe",
+    "payments.Payment.stripe_setup_intent_id": "an id at Stripe",
+    "payments.Refund.status": "a choice",
+    "payments.Refund.idempotency_key": "booking:<id>:refund:<n>",
+    "payments.Refund.stripe_refund_id": "an id at Stripe",
+    "payments.Invoice.kind": "a choice",
+    "payments.Invoice.number": "the invoice number (bookkeeping)",
+    "payments.Invoice.reference": "the payment reference, digits",
+    "payments.Invoice.status": "a choice",
+    "payments.Invoice.lines": "codes and amounts (bookkeeping)",
+    "payments.EarningEntry.kind": "a choice",
+    "payments.StripeEvent.id": "an id at Stripe",
+    "payments.StripeEvent.type": "an event type",
+    "payments.StripeEvent.intent_id": "an id at Stripe",
     "reviews.Review.status": "a choice",
     "reviews.ReviewEvent.kind": "a choice",
     "reviews.ReviewEvent.data": "star counts before and after a change",

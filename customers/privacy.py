@@ -25,6 +25,7 @@ from customers.models import User
 from helpers.models import HelperProfile
 from helpers.services import helper_close
 from notifications.models import Notification
+from payments.models import Payment, Refund, StripeEvent
 from reviews.models import Review, ReviewEvent
 
 
@@ -154,6 +155,9 @@ def _erase_bookings(user: User) -> None:
     noted on jobs, the helper's report on their home, and what others' inboxes repeat of it."""
     bookings = Booking.objects.filter(customer=user)
     bookings.update(street="", phone="", problem="", city="", cancellation_reason="")
+    Refund.objects.filter(payment__booking__customer=user).exclude(reason="").update(reason="")
+    intents = Payment.objects.filter(booking__customer=user, stripe_intent_id__isnull=False)
+    StripeEvent.objects.filter(intent_id__in=intents.values("stripe_intent_id")).delete()
     noted = BookingEvent.objects.filter(Q(booking__customer=user) | Q(actor=user))
     jobs = set(noted.filter(actor=user).exclude(booking__customer=user).values_list(
         "booking__reference", flat=True))  # fmt: skip

@@ -189,6 +189,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.sweep_matching",
         "schedule": env.float("MATCHING_SWEEP_SECONDS", default=30.0),
     },
+    "invoice-reminders": {
+        "task": "payments.tasks_invoices.send_invoice_reminders",
+        "schedule": env.float("INVOICE_REMINDER_SWEEP_SECONDS", default=24 * 60 * 60.0),  # daily
+        "options": {"queue": "payments"},
+    },
+    "payments-authorize-upcoming": {  # card holds for visits booked far ahead (DESIGN §7)
+        "task": "payments.tasks.authorize_upcoming",
+        "schedule": env.float("PAYMENT_AUTHORIZE_SWEEP_SECONDS", default=3600.0),
+    },
+    "payments-settle-due": {  # card settlements that were not enqueued or failed
+        "task": "payments.tasks.settle_due",
+        "schedule": env.float("PAYMENT_SETTLE_SWEEP_SECONDS", default=600.0),
+    },
+    "payments-reconcile": {  # repairs payments whose Stripe events went missing (DESIGN §7)
+        "task": "payments.tasks_reconcile.reconcile_payments",
+        "schedule": env.float("PAYMENT_RECONCILE_SECONDS", default=24 * 60 * 60.0),
+        "options": {"queue": "payments"},
+    },
 }
 
 # --- Accounts ---------------------------------------------------------------------------------

@@ -4,18 +4,57 @@ transaction; provider calls run after commit, in the payments queue):
 - completed: the helper's earning goes in the ledger; an invoice customer gets the invoice,
   a card customer's hold is captured for the final amount;
 - cancelled or not there: a fee goes in the ledger (the helper's share); an invoice customer
-  gets an invoice for it, a card hold is captured for the fee only or released.
+  gets an invoice for it, a card hold is captured for the fee only or released;
+- no helper found: a card hold is released.
 """
 
+import logging
 from datetime import datetime
+from typing import Any
+
+from django.db import transaction
 
 from bookings.models import Booking
+from payments.invoicing import invoice_issue
 from payments.ledger import ledger_fee, ledger_job
+from payments.models import Invoice, Payment
+
+logger = logging.getLogger(__name__)
 
 
-def payments_visit_completed(*, booking: Booking, now: datetime) -> None:
+def payments_visit_completed(
+    *, booking: Booking, lines: list[dict[str, Any]], now: datetime
+) -> None:
+    """``lines``: the final quote's lines ({"code", "amount", "quantity"}), for the invoice."""
     ledger_job(booking=booking, at=now)
+    if booking.payment_method == Payment.Method.INVOICE:
+        invoice_issue(booking=booking, kind=Invoice.Kind.VISIT, lines=lines, now=now)
+    elif booking.payment_method == Payment.Method.CARD:
+        settle_after_commit(booking)
 
 
 def payments_booking_ended(*, booking: Booking, now: datetime) -> None:
+    """Cancelled (by anyone, with or without a fee), not there, or nobody found."""
     ledger_fee(booking=booking, at=now)
+    if booking.payment_method == Payment.Method.INVOICE and booking.cancellation_fee > 0:
+        code = "no_show_fee" if booking.no_show else "cancellation_fee"
+        line = {"code": code, "amount": booking.cancellation_fee, "quantity": 1}
+        invoice_issue(booking=booking, kind=Invoice.Kind.FEE, lines=[line], now=now)
+    elif booking.payment_method == Payment.Method.CARD:
+        settle_after_commit(booking)
+
+
+def settle_after_commit(booking: Booking) -> None:
+    """Capture, release or refund once the booking's change is committed. If the broker is
+    down the booking stays due, and the payments sweep (payments.tasks) settles it later."""
+    from payments.tasks import settle_booking  # the card services import the booking ones
+
+    pk = booking.pk
+
+    def enqueue() -> None:
+        try:
+            settle_booking.delay(pk)
+        except Exception:
+            logger.exception("Could not enqueue the settlement of booking %s", pk)
+
+    transaction.on_commit(enqueue)

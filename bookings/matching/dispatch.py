@@ -37,6 +37,7 @@ from bookings.services.transitions import booking_transition
 from helpers.models import HelperProfile
 from notifications.models import Notification
 from notifications.services import notify_many
+from payments.lifecycle import payments_booking_ended
 
 logger = logging.getLogger(__name__)
 Status = Booking.Status
@@ -291,5 +292,6 @@ def _give_up(booking: Booking, now: datetime) -> None:
         booking=booking, to=Status.UNFULFILLED, actor=None, role=BookingEvent.Role.SYSTEM,
         data={"waves": waves_sent}, now=now,
     )  # fmt: skip
+    payments_booking_ended(booking=booking, now=now)
     notify_booking(booking, Notification.Kind.BOOKING_UNFULFILLED, recipients=[booking.customer])
     notify_staff(booking, Notification.Kind.STAFF_UNFULFILLED, waves=waves_sent)

@@ -254,6 +254,20 @@ def _start_search(
     )
 
 
+@transaction.atomic
+def booking_payment_secured(booking: Booking, *, now: datetime | None = None) -> Booking:
+    """The card hold of a booking waiting for it came through later (3-D Secure finished, a
+    webhook): the search for a helper starts now. Told twice, it starts once."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status != Booking.Status.REQUESTED:
+        return booking
+    now = now or timezone.now()
+    booking_transition(booking=booking, to=Booking.Status.SEARCHING, actor=None,
+                       role=BookingEvent.Role.SYSTEM, note="card", now=now)  # fmt: skip
+    dispatch.search_on_commit(booking)
+    return booking
+
+
 def _same_customer(booking: Booking, customer: Any) -> Booking:
     if booking.customer_id != customer.pk:
         raise BookingError(_("This form was already used. Please start again."), code="key")

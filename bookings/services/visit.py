@@ -180,7 +180,9 @@ def visit_complete(
                        data={"minutes": worked_minutes, "extra_units": extra_units},
                        now=now)  # fmt: skip
     HelperProfile.objects.filter(pk=helper.pk).update(completed_jobs=F("completed_jobs") + 1)
-    payments_visit_completed(booking=booking, now=now)
+    lines = [{"code": line.code, "amount": line.amount, "quantity": line.quantity}
+             for line in price.lines]  # fmt: skip
+    payments_visit_completed(booking=booking, lines=lines, now=now)
     notify_booking(
         booking, Notification.Kind.BOOKING_COMPLETED, recipients=[booking.customer],
         helper_name=helper.user.first_name, minutes=worked_minutes,

@@ -451,7 +451,8 @@ def test_cancelling_twice_cancels_once(django_capture_on_commit_callbacks: Calla
     assert (second.fee, second.already_cancelled) == (3950, True)
     assert events(booking) == [(S.CONFIRMED, S.CANCELLED, R.CUSTOMER, booking.customer.pk)]
     assert Notification.objects.filter(kind=Kind.BOOKING_CANCELLED).count() == 2  # customer, helper
-    assert len(mail.outbox) == 2
+    assert Notification.objects.filter(kind=Kind.INVOICE_ISSUED).count() == 1  # for the fee
+    assert len(mail.outbox) == 3
 
 
 def test_someone_else_cannot_cancel() -> None:

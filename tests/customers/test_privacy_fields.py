@@ -18,6 +18,7 @@ from customers.models import User
 from customers.personal_data import ERASED, KEPT
 from helpers.models import HelperProfile, TimeOff
 from notifications.models import Notification
+from payments.models import Payment, Refund, StripeEvent
 from reviews.models import Review, ReviewEvent
 from tests.factories import (
     PASSWORD,
@@ -102,6 +103,13 @@ def person(db: None) -> Any:
     about_me = Review.objects.create(booking=job, author=job.customer, helper=profile, stars=5,
                                      reply=f"Danke! {note}")  # fmt: skip
     ReviewEvent.objects.create(review=about_me, kind="reported", actor=me, reason=f"Falsch: {note}")
+    # A refund staff gave on their visit, and Stripe's copy of an event about their card.
+    payment = Payment.objects.create(booking=past, method="card", amount=7900, captured=7900,
+                                     status="captured", stripe_intent_id="pi_zqx")  # fmt: skip
+    Refund.objects.create(payment=payment, amount=500, reason=f"Kulanz für {note}",
+                          idempotency_key="booking:zqx:refund:0")  # fmt: skip
+    StripeEvent.objects.create(id="evt_zqx", type="charge.succeeded", intent_id="pi_zqx",
+                               payload={"billing_details": {"name": "V. Zqxmeier"}})  # fmt: skip
     # The admin's history of changes to their account.
     LogEntry.objects.create(
         user=staff, content_type=ContentType.objects.get_for_model(User), object_id=str(me.pk),

@@ -26,7 +26,7 @@ def helper() -> Any:
 
 
 def completed(helper: Any, **fields: Any) -> Booking:
-    booking: Booking = BookingFactory(helper=helper, status=Booking.Status.COMPLETED, **fields)
+    booking = BookingFactory.create(helper=helper, status=Booking.Status.COMPLETED, **fields)
     return booking
 
 

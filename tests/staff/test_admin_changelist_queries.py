@@ -23,6 +23,9 @@ from bookings.models import Booking, Offer, Service, ServiceCategory, WaitlistEn
 from customers.models import User
 from helpers.models import HelperProfile
 from notifications.models import Notification
+from payments.invoicing import invoice_issue
+from payments.ledger import ledger_job
+from payments.models import EarningEntry, Invoice, Payment, Refund, StripeEvent
 from reviews.models import Review, ReviewEvent
 from tests.factories import (
     BookingFactory,
@@ -88,6 +91,33 @@ def _waitlist_entry(n: int) -> WaitlistEntry:
     )  # fmt: skip
 
 
+def _payment(n: int) -> Payment:
+    booking = BookingFactory(status=Booking.Status.COMPLETED, payment_method="card")
+    return Payment.objects.create(
+        booking=booking, method=Payment.Method.CARD, amount=7900, captured=7900 * (n % 2),
+        status=Payment.Status.CAPTURED if n % 2 else Payment.Status.AUTHORIZED,
+        stripe_intent_id=f"pi_{booking.pk}",
+    )  # fmt: skip
+
+
+def _refund(n: int) -> Refund:
+    payment = _payment(1)
+    return Refund.objects.create(
+        payment=payment, amount=100 + n, reason="Kulanz", actor=UserFactory(is_staff=True),
+        status=Refund.Status.SUCCEEDED, idempotency_key=f"booking:{payment.booking_id}:refund:0",
+    )  # fmt: skip
+
+
+def _invoice(n: int) -> Invoice | None:
+    booking = BookingFactory(status=Booking.Status.COMPLETED)
+    return invoice_issue(booking=booking, kind=Invoice.Kind.VISIT,
+                         lines=[{"code": "base", "amount": 7900 + n, "quantity": 1}])  # fmt: skip
+
+
+def _earning(n: int) -> EarningEntry | None:
+    return ledger_job(booking=BookingFactory(status=Booking.Status.COMPLETED))
+
+
 ROWS: dict[type[Model], Callable[[int], Any]] = {
     Group: lambda n: Group.objects.create(name=f"Team {n}"),
     EmailAddress: lambda n: UserFactory(),  # each user has their primary address
@@ -105,6 +135,13 @@ ROWS: dict[type[Model], Callable[[int], Any]] = {
     Review: _review,
     ReviewEvent: _review_event,
     Notification: lambda n: NotificationFactory(),
+    Payment: _payment,
+    Refund: _refund,
+    Invoice: _invoice,
+    StripeEvent: lambda n: StripeEvent.objects.create(
+        id=f"evt_{n}", type="payment_intent.succeeded", intent_id=f"pi_{n}", payload={}
+    ),
+    EarningEntry: _earning,
 }
 
 
