@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from stdnum import iso11649
 from stdnum.ch import esr
 
@@ -350,7 +350,7 @@ def test_a_cancelled_invoice_cannot_be_paid(booking: Booking) -> None:
     staff = UserFactory(is_staff=True)
     invoice = invoice_void(invoice=issue(booking), actor=staff, reason="Doppelt verrechnet")
 
-    with pytest.raises(InvoiceError) as refused:
+    with pytest.raises(InvoiceError) as refused, translation.override("en"):
         invoice_mark_paid(invoice=invoice, actor=staff)
 
     assert refused.value.message == "This invoice was cancelled, so it cannot be marked as paid."
