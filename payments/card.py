@@ -216,25 +216,28 @@ def card_authorize_late(payment: Payment, *, now: datetime | None = None) -> Pay
             payment_method=setup.payment_method,
         )  # fmt: skip
         payment = _attach_intent(payment, state)
+    payment, error = _confirm_off_session(
+        payment, key=payment.idempotency_key(f"confirm:{setup.payment_method}")
+    )
+    if payment.status != Status.AUTHORIZED:
+        return _hold_failed(payment, error or _("The bank asks the customer to confirm."))
+    return payment
+
+
+def _confirm_off_session(payment: Payment, *, key: str) -> tuple[Payment, str]:
+    """Confirm a hold on the card saved with it, without the customer (a late hold, extra
+    time). Returns the payment as it is now and the bank's words if it refused."""
     assert payment.stripe_intent_id
-    key = payment.idempotency_key(f"confirm:{setup.payment_method}")
     try:
-        state = stripe_api.intent_confirm(
-            payment.stripe_intent_id,
-            payment_method="",
-            return_url="",
-            idempotency_key=key,
-            off_session=True,
-        )
+        state = stripe_api.intent_confirm(payment.stripe_intent_id, payment_method="",
+                                          return_url="", idempotency_key=key,
+                                          off_session=True)  # fmt: skip
     except ProviderError as error:
         if not error.declined:
             raise
         state = _declined_state(payment.stripe_intent_id, error)
     payment_apply_intent(state)
-    payment = _fresh(payment)
-    if payment.status != Status.AUTHORIZED:
-        return _hold_failed(payment, state.error or _("The bank asks the customer to confirm."))
-    return payment
+    return _fresh(payment), state.error
 
 
 def _hold_failed(payment: Payment, message: str) -> Payment:
@@ -405,21 +408,7 @@ def _charge_extra(booking: Booking, visit: Payment, amount: int) -> list[str]:
         )  # fmt: skip
         extra = _attach_intent(extra, state)
     if extra.status == Status.PENDING:
-        assert extra.stripe_intent_id
-        try:
-            state = stripe_api.intent_confirm(
-                extra.stripe_intent_id,
-                payment_method="",
-                return_url="",
-                off_session=True,
-                idempotency_key=extra.idempotency_key("confirm"),
-            )
-        except ProviderError as error:
-            if not error.declined:
-                raise
-            state = _declined_state(extra.stripe_intent_id, error)
-        payment_apply_intent(state)
-        extra = _fresh(extra)
+        extra, _error = _confirm_off_session(extra, key=extra.idempotency_key("confirm"))
     if extra.status != Status.AUTHORIZED:
         return []
     _provider(extra, "capture", extra.amount)

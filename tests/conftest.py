@@ -7,10 +7,12 @@ such skip into a failure: there they must really run.
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from celery.result import allow_join_result
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 
@@ -94,3 +96,22 @@ def enqueued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     monkeypatch.setattr("bookings.matching.dispatch._enqueue", calls.append)
     return calls
+
+
+def member_of(role: str, **kwargs: Any) -> Any:
+    """A staff member (with an authenticator app) in one of the migration's groups."""
+    user = UserFactory(is_staff=True, preferred_language="en", **kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def support(db: None) -> Any:
+    """A member of the "Support" role (bookings, customers, reviews, payments)."""
+    return member_of("Support")
+
+
+@pytest.fixture
+def onboarding(db: None) -> Any:
+    """A member of the "Onboarding" role (helper applications only)."""
+    return member_of("Onboarding")

@@ -17,7 +17,6 @@ from payments.ledger import ledger_fee, ledger_job
 from payments.models import EarningEntry, Invoice, Payment, Refund
 from payments.stripe_api import RefundState
 from tests.factories import BookingFactory, HelperProfileFactory, UserFactory
-from tests.staff.conftest import member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +24,6 @@ CHANGELIST = {
     "payment": reverse("admin:payments_payment_changelist"),
     "invoice": reverse("admin:payments_invoice_changelist"),
 }
-
-
-@pytest.fixture
-def support(db: None) -> Any:
-    return member_of("Support")
-
-
-@pytest.fixture
-def onboarding(db: None) -> Any:
-    return member_of("Onboarding")
 
 
 def charged(amount: int = 7900) -> Payment:

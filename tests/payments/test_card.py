@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings.models import Booking
 from payments import card, stripe_api
@@ -57,6 +57,13 @@ class Spy:
             raise ProviderError("Connection to Stripe timed out", retryable=True)
         self.ran += 1
         return self.real(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Any:
+    """The messages below are asserted in English (the site's default is German)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
