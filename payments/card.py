@@ -254,22 +254,20 @@ def _hold_failed(payment: Payment, message: str) -> Payment:
 
 
 def notify_hold_failed(payment: Payment) -> None:
-    """Tell the customer and staff that the card hold before the visit failed (the customer
-    can enter another card or pay by invoice). Written in the failing transaction, as the
-    outbox wants it; sent once the notification kinds exist."""
+    """The card hold before a visit booked far ahead failed: the visit still takes place, and
+    the customer pays it by invoice afterwards instead. They and staff are told, in the
+    failing transaction (the outbox sends it after commit)."""
     from bookings.notices import notify_booking, notify_staff
     from notifications.models import Notification
 
     logger.warning("card hold failed for booking %s: %s", payment.booking_id,
                    payment.failure_message)  # fmt: skip
-    customer_kind = getattr(Notification.Kind, "PAYMENT_HOLD_FAILED", None)
-    staff_kind = getattr(Notification.Kind, "STAFF_PAYMENT_HOLD_FAILED", None)
-    booking = payment.booking
-    if customer_kind is not None:
-        notify_booking(booking, customer_kind, recipients=[booking.customer],
-                       message=payment.failure_message)  # fmt: skip
-    if staff_kind is not None:
-        notify_staff(booking, staff_kind, message=payment.failure_message)
+    Booking.objects.filter(pk=payment.booking_id).update(payment_method=Payment.Method.INVOICE)
+    booking = Booking.objects.select_related("service", "customer").get(pk=payment.booking_id)
+    notify_booking(booking, Notification.Kind.PAYMENT_HOLD_FAILED, recipients=[booking.customer],
+                   message=payment.failure_message)  # fmt: skip
+    notify_staff(booking, Notification.Kind.STAFF_PAYMENT_HOLD_FAILED,
+                 message=payment.failure_message)  # fmt: skip
 
 
 def card_payments_to_hold(*, now: datetime | None = None) -> list[int]:
