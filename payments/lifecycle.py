@@ -44,6 +44,35 @@ def payments_booking_ended(*, booking: Booking, now: datetime) -> None:
         settle_after_commit(booking)
 
 
+def invoice_card_shortfall(*, booking: Booking, amount: int, now: datetime | None = None) -> None:
+    """What the card did not cover is invoiced: all of it when there was no hold to capture
+    (Stripe was away at booking, or the hold was released while nobody was found and staff
+    found someone later), else the extra time the bank refused to charge without the
+    customer."""
+    if amount <= 0:
+        return
+    if booking.status == Booking.Status.CANCELLED:
+        code = "no_show_fee" if booking.no_show else "cancellation_fee"
+        lines = [{"code": code, "amount": amount, "quantity": 1}]
+        invoice_issue(booking=booking, kind=Invoice.Kind.FEE, lines=lines, now=now)
+        return
+    units = _extra_units(booking)
+    if amount == booking.price_total:
+        lines = [{"code": code, "amount": part, "quantity": quantity} for code, part, quantity in (
+            ("base", booking.price_base, 1), ("last_minute", booking.price_surcharge, 1),
+            ("extra_time", booking.price_extra, units),
+        ) if part]  # fmt: skip
+    else:
+        lines = [{"code": "extra_time", "amount": amount, "quantity": units}]
+    invoice_issue(booking=booking, kind=Invoice.Kind.VISIT, lines=lines, now=now)
+
+
+def _extra_units(booking: Booking) -> int:
+    """How many units of extra time the helper reported (on the completion's event)."""
+    done = booking.events.filter(to_status=Booking.Status.COMPLETED).order_by("-at").first()
+    return max(int((done.data or {}).get("extra_units", 1)) if done else 1, 1)
+
+
 def settle_after_commit(booking: Booking) -> None:
     """Capture, release or refund once the booking's change is committed. If the broker is
     down the booking stays due, and the payments sweep (payments.tasks) settles it later."""

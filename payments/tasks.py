@@ -5,9 +5,11 @@ the services decide again from the rows each time."""
 import logging
 
 from celery import shared_task
+from django.db import transaction
 
 from bookings.models import Booking
 from payments import card
+from payments.lifecycle import invoice_card_shortfall
 from payments.models import Payment
 from payments.stripe_api import ProviderError
 
@@ -33,6 +35,9 @@ def settle_booking(booking_id: int) -> str:
         if error.retryable:
             raise RetryableProviderError(error.message, retryable=True) from error
         raise
+    if settlement.to_invoice:
+        with transaction.atomic():
+            invoice_card_shortfall(booking=booking, amount=settlement.to_invoice)
     return ",".join(settlement.actions)
 
 

@@ -18,7 +18,7 @@ from notifications.models import Notification
 from payments import card, stripe_api
 from payments.card import PaymentError, card_confirm, card_settle, payment_refund
 from payments.gateway import InvoiceGateway, StripeGateway, available_methods, payment_gateway
-from payments.models import EarningEntry, Payment, Refund
+from payments.models import EarningEntry, Invoice, Payment, Refund
 from payments.stripe_api import ProviderError
 from payments.sync import payment_apply_intent
 from payments.tasks import authorize_upcoming, settle_booking, settle_due
@@ -396,3 +396,24 @@ def test_the_sweep_settles_ended_bookings_left_unsettled(stripe_on: str, booking
 
     payment.refresh_from_db()
     assert payment.status == P.CAPTURED
+
+
+def test_what_no_card_covers_is_invoiced_once(stripe_on: str, booking: Booking) -> None:
+    """Nobody was found, so the hold was released; staff found someone later and the visit
+    was done: the customer gets an invoice for it instead of a card charge."""
+    payment = held(booking)
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.UNFULFILLED)
+    settle_booking.apply(args=[booking.pk])
+    payment.refresh_from_db()
+    assert payment.status == P.CANCELED
+    assert not Invoice.objects.exists()
+    finish(booking, Booking.Status.COMPLETED, price_surcharge=1580, price_total=9480)
+
+    settle_booking.apply(args=[booking.pk])
+    settle_booking.apply(args=[booking.pk])
+
+    invoice = Invoice.objects.get(booking=booking)
+    assert (invoice.kind, invoice.amount) == (Invoice.Kind.VISIT, 9480)
+    assert [line["code"] for line in invoice.lines] == ["base", "last_minute"]
+    payment.refresh_from_db()
+    assert (payment.status, payment.captured) == (P.CANCELED, 0)
