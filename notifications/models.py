@@ -49,7 +49,8 @@ class Notification(models.Model):
         STAFF_REVIEW_FLAGGED = "staff_review_flagged", _("Staff alert: review reported")
         PAYMENT_HOLD_FAILED = "payment_hold_failed", _("Card payment not possible")
         STAFF_PAYMENT_HOLD_FAILED = (
-            "staff_payment_hold_failed", _("Staff alert: card payment not possible")
+            "staff_payment_hold_failed",
+            _("Staff alert: card payment not possible"),
         )
         INVOICE_ISSUED = "invoice_issued", _("Invoice")
         INVOICE_REMINDER = "invoice_reminder", _("Invoice reminder")
