@@ -169,7 +169,7 @@ class BookingDraft:
         }[step]
         return {name: self.data[name] for name in fields if name in self.data}
 
-    def to_request(self, tier: str) -> BookingRequest:
+    def to_request(self, tier: str, payment_method: str = "invoice") -> BookingRequest:
         service = self.service
         assert service is not None
         return BookingRequest(
@@ -184,4 +184,5 @@ class BookingDraft:
             timing=self.data["timing"],
             starts_at=self.starts_at,
             preferred_helper=self.preferred_helper,
+            payment_method=payment_method,
         )

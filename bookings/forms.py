@@ -21,7 +21,12 @@ from bookings.services.transitions import BookingError
 from bookings.texts import asap_unavailable_message, start_message
 from mila.lib import geo
 from mila.lib.money import format_chf
+from payments.gateway import available_methods
 
+PAYMENT_LABELS = {
+    "invoice": _("By invoice after the visit (QR-bill)"),
+    "card": _("By card – the amount is only reserved now"),
+}
 COUNTRY_NAMES = {"CH": _("Switzerland"), "DE": _("Germany"), "AT": _("Austria")}
 
 
@@ -268,9 +273,16 @@ class ConfirmForm(forms.Form):
     tier = forms.ChoiceField(label=_("Who should come?"))
     key = forms.UUIDField(widget=forms.HiddenInput)
     seen = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    method = forms.ChoiceField(
+        label=_("How would you like to pay?"), widget=forms.RadioSelect, required=False,
+        initial="invoice", error_messages={"invalid_choice": _("Please choose how to pay.")},
+    )  # fmt: skip
 
     def __init__(self, *args: Any, tiers: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        method_field = self.fields["method"]
+        assert isinstance(method_field, forms.ChoiceField)
+        method_field.choices = [(m, PAYMENT_LABELS[m]) for m in available_methods()]
         labels = dict(Booking.Tier.choices)
         tier_field = self.fields["tier"]
         assert isinstance(tier_field, forms.ChoiceField)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.views import calendar, catalogue, customer, helper, visit, wizard
+from bookings.views import calendar, catalogue, customer, helper, payment, visit, wizard
 
 app_name = "bookings"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("bookings/<str:reference>/move/", customer.booking_reschedule_view, name="reschedule"),
     path("bookings/<str:reference>/live/", customer.booking_live, name="live"),
     path("bookings/<str:reference>/follow-up/", customer.booking_follow_up_view, name="follow_up"),
+    path("bookings/<str:reference>/pay/", payment.pay, name="pay"),
+    path("bookings/<str:reference>/pay/done/", payment.pay_done, name="pay_done"),
+    path("bookings/<str:reference>/pay/invoice/", payment.pay_by_invoice, name="pay_by_invoice"),
     path("helper/", helper.dashboard, name="helper_dashboard"),
     path("helper/work/", helper.work, name="helper_work"),
     path("helper/earnings/", helper.earnings, name="helper_earnings"),

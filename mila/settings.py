@@ -423,6 +423,13 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# Stripe.js for the card page (localstripe serves its own at <base>/js.stripe.com/v3/).
+STRIPE_JS_URL = env.str(
+    "STRIPE_JS_URL",
+    default=f"{STRIPE_API_BASE.rstrip('/')}/js.stripe.com/v3/"
+    if STRIPE_API_BASE
+    else "https://js.stripe.com/v3/",
+)
 STRIPE_NETWORK_RETRIES = 2  # the SDK's own retries, with the same idempotency key
 # Card holds expire after about 7 days: a visit further ahead is authorised this long before.
 PAYMENT_HOLD_MAX_DAYS = 6

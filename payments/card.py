@@ -173,6 +173,47 @@ def _declined_state(intent_id: str, error: ProviderError) -> IntentState:
 SETUP_STATUS = {"succeeded": Status.PENDING, "requires_action": Status.REQUIRES_ACTION}
 
 
+def card_returned(payment: Payment) -> CardConfirmation:
+    """The customer is back from the card page (or the bank's 3-D Secure page): what Stripe
+    says now, applied to the payment. The browser confirmed it, so nothing is sent."""
+    if payment.stripe_intent_id:
+        state = stripe_api.intent_retrieve(payment.stripe_intent_id)
+        applied, _before = payment_apply_intent(state)
+        return CardConfirmation(applied or _fresh(payment), redirect_url=state.redirect_url)
+    if not payment.stripe_setup_intent_id:
+        return CardConfirmation(payment)
+    setup = stripe_api.setup_retrieve(payment.stripe_setup_intent_id)
+    status = SETUP_STATUS.get(setup.status, Status.PENDING)
+    Payment.objects.filter(pk=payment.pk).exclude(status__in=DONE).update(
+        status=status, updated_at=timezone.now()
+    )
+    return CardConfirmation(_fresh(payment), card_saved=setup.status == "succeeded",
+                            redirect_url=setup.redirect_url)  # fmt: skip
+
+
+def card_abandon(booking: Booking) -> None:
+    """The customer pays otherwise: a hold not yet charged is released at Stripe, and the
+    payment is marked so (``booking:<id>:cancel``)."""
+    payment = Payment.objects.filter(
+        booking=booking, purpose=Payment.Purpose.VISIT, method=Payment.Method.CARD
+    ).first()
+    if payment is None or payment.status in (Status.CAPTURED, Status.CANCELED):
+        return
+    if payment.stripe_intent_id:
+        try:
+            state = stripe_api.intent_cancel(
+                payment.stripe_intent_id, idempotency_key=payment.idempotency_key("cancel")
+            )
+        except ProviderError:
+            # Unconfirmed, it holds nothing; the nightly reconciliation catches the rest.
+            logger.warning("could not release the card hold of booking %s", booking.pk)
+        else:
+            payment_apply_intent(state)
+    Payment.objects.filter(pk=payment.pk).exclude(status=Status.CAPTURED).update(
+        status=Status.CANCELED, updated_at=timezone.now()
+    )
+
+
 def _save_card(payment: Payment, payment_method: str, return_url: str) -> CardConfirmation:
     assert payment.stripe_setup_intent_id
     key = payment.idempotency_key(f"setup:confirm:{payment_method}")

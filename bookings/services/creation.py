@@ -20,7 +20,8 @@ from bookings.texts import asap_unavailable_message
 from helpers.models import HelperProfile
 from mila.lib import geo
 from notifications.models import Notification
-from payments.gateway import Authorization, payment_gateway
+from payments.card import card_abandon
+from payments.gateway import Authorization, InvoiceGateway, payment_gateway
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class BookingRequest:
     timing: str
     starts_at: datetime | None  # None: as soon as possible
     preferred_helper: HelperProfile | None = None  # asked first ("Book Lena again")
+    payment_method: str = "invoice"  # or "card", when Stripe is on (payments.gateway)
 
 
 def booking_quote(
@@ -173,7 +175,7 @@ def booking_create(
     booking, created = _save_request(customer, request, place, idempotency_key, now, booked_by)
     if not created:
         return _same_customer(booking, customer)
-    authorization = payment_gateway().authorize(booking)
+    authorization = payment_gateway(request.payment_method).authorize(booking)
     _start_search(booking, authorization, now, by_phone=booked_by is not None)
     return booking
 
@@ -248,10 +250,11 @@ def _start_search(
             now=now,
         )
         dispatch.search_on_commit(booking)
-    extra = {"by_phone": True, "password_setup_for": booking.customer_id} if by_phone else {}
-    notify_booking(
-        booking, Notification.Kind.BOOKING_RECEIVED, recipients=[booking.customer], **extra
-    )
+        # A card still to confirm: the customer is told once it is (booking_payment_secured).
+        extra = {"by_phone": True, "password_setup_for": booking.customer_id} if by_phone else {}
+        notify_booking(
+            booking, Notification.Kind.BOOKING_RECEIVED, recipients=[booking.customer], **extra
+        )
 
 
 @transaction.atomic
@@ -263,9 +266,26 @@ def booking_payment_secured(booking: Booking, *, now: datetime | None = None) ->
         return booking
     now = now or timezone.now()
     booking_transition(booking=booking, to=Booking.Status.SEARCHING, actor=None,
-                       role=BookingEvent.Role.SYSTEM, note="card", now=now)  # fmt: skip
+                       role=BookingEvent.Role.SYSTEM, note=booking.payment_method,
+                       now=now)  # fmt: skip
     dispatch.search_on_commit(booking)
+    notify_booking(booking, Notification.Kind.BOOKING_RECEIVED, recipients=[booking.customer])
     return booking
+
+
+def booking_pay_by_invoice(*, booking: Booking, user: Any) -> Booking:
+    """The customer would rather pay by invoice than with the card (declined, or no card at
+    hand): the card hold is released and the search starts, as for any invoice booking."""
+    if booking.customer_id != getattr(user, "pk", None):
+        raise BookingError(_("You may not change this booking."), code="forbidden")
+    if booking.status != Booking.Status.REQUESTED:
+        return booking
+    card_abandon(booking)
+    Booking.objects.filter(pk=booking.pk, status=Booking.Status.REQUESTED).update(
+        payment_method=InvoiceGateway.method
+    )
+    booking.payment_method = InvoiceGateway.method
+    return booking_payment_secured(booking)
 
 
 def _same_customer(booking: Booking, customer: Any) -> Booking:

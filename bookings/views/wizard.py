@@ -325,7 +325,7 @@ def _confirm(request: HttpRequest, draft: BookingDraft) -> HttpResponse:
     try:
         booking = booking_create(
             customer=request.user,
-            request=draft.to_request(tier),
+            request=draft.to_request(tier, form.cleaned_data["method"] or "invoice"),
             idempotency_key=form.cleaned_data["key"],
             now=now,
         )
@@ -336,7 +336,13 @@ def _confirm(request: HttpRequest, draft: BookingDraft) -> HttpResponse:
         if error.code in ADDRESS_REFUSALS:  # nobody can come there (any more): the waitlist
             return redirect("bookings:step", step="address")
         return redirect("bookings:quote")
+    return _booked(request, draft, booking)
+
+
+def _booked(request: HttpRequest, draft: BookingDraft, booking: Booking) -> HttpResponse:
     draft.clear()
+    if booking.status == Booking.Status.REQUESTED:  # the card is still to be entered
+        return redirect("bookings:pay", reference=booking.reference)
     messages.success(
         request,
         _("Thank you! Your booking %(reference)s is in. We are now looking for a helper.")
