@@ -156,7 +156,8 @@ def booking_create(
     now: datetime | None = None,
     booked_by: Any = None,
 ) -> Booking:
-    """Book a visit: REQUESTED, then SEARCHING once payment is arranged (today: invoice).
+    """Book a visit: REQUESTED, then SEARCHING once payment is arranged (an invoice at once;
+    a card once its amount is held, on the card page: booking_payment_secured).
 
     ``booked_by``: the staff member who books for a customer on the phone (the history names
     them; the customer's e-mail says so and, while the account has no password, carries the

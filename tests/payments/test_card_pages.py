@@ -48,6 +48,8 @@ def test_with_stripe_on_the_customer_chooses_card_and_lands_on_the_card_page(
     payment = Payment.objects.get(booking=booking)
     assert payment.stripe_intent_id and payment.amount == booking.price_total
     assert not Notification.objects.filter(kind=Notification.Kind.BOOKING_RECEIVED).exists()
+    detail = client.get(reverse("bookings:detail", args=[booking.reference])).content.decode()
+    assert "Enter your card to complete the booking" in detail
 
     page = client.get(response["Location"])
     assert page.status_code == 200
