@@ -250,19 +250,33 @@ def card_authorize_late(payment: Payment, *, now: datetime | None = None) -> Pay
     setup = stripe_api.setup_retrieve(payment.stripe_setup_intent_id)
     if setup.status != "succeeded" or not setup.payment_method:
         return _hold_failed(payment, _("No card was saved for this visit."))
-    if payment.stripe_intent_id is None:
-        state = stripe_api.intent_create(
-            amount=booking.price_total, currency=payment.currency, reference=booking.reference,
-            idempotency_key=payment.idempotency_key("authorize"), customer=setup.customer,
-            payment_method=setup.payment_method,
-        )  # fmt: skip
-        payment = _attach_intent(payment, state)
+    payment = _off_session_intent(
+        payment,
+        amount=booking.price_total,
+        reference=booking.reference,
+        customer=setup.customer,
+        payment_method=setup.payment_method,
+    )
     payment, error = _confirm_off_session(
         payment, key=payment.idempotency_key(f"confirm:{setup.payment_method}")
     )
     if payment.status != Status.AUTHORIZED:
         return _hold_failed(payment, error or _("The bank asks the customer to confirm."))
     return payment
+
+
+def _off_session_intent(
+    payment: Payment, *, amount: int, reference: str, customer: str, payment_method: str
+) -> Payment:
+    """The PaymentIntent of a hold made without the customer, on the card saved earlier."""
+    if payment.stripe_intent_id is not None:
+        return payment
+    state = stripe_api.intent_create(
+        amount=amount, currency=payment.currency, reference=reference,
+        idempotency_key=payment.idempotency_key("authorize"), customer=customer,
+        payment_method=payment_method,
+    )  # fmt: skip
+    return _attach_intent(payment, state)
 
 
 def _confirm_off_session(payment: Payment, *, key: str) -> tuple[Payment, str]:
@@ -440,12 +454,13 @@ def _charge_extra(booking: Booking, visit: Payment, amount: int) -> list[str]:
         return []
     if extra.stripe_intent_id is None:
         card = stripe_api.intent_retrieve(visit.stripe_intent_id)
-        state = stripe_api.intent_create(
-            amount=extra.amount, currency=extra.currency, reference=booking.reference,
-            idempotency_key=extra.idempotency_key("authorize"), customer=card.customer,
+        extra = _off_session_intent(
+            extra,
+            amount=extra.amount,
+            reference=booking.reference,
+            customer=card.customer,
             payment_method=card.payment_method,
-        )  # fmt: skip
-        extra = _attach_intent(extra, state)
+        )
     if extra.status == Status.PENDING:
         extra, _error = _confirm_off_session(extra, key=extra.idempotency_key("confirm"))
     if extra.status != Status.AUTHORIZED:
