@@ -14,7 +14,7 @@ from payments.card import card_confirm
 from payments.models import Payment
 from tests.bookings.quote_form import confirm_data, fill_wizard
 from tests.factories import AvailabilityWindowFactory, HelperProfileFactory, UserFactory
-from tests.payments.test_card import DECLINED, VISA, a_card
+from tests.payments.test_card import DECLINED, THREE_D_SECURE, VISA, a_card
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +122,17 @@ def test_without_stripe_there_is_no_card_choice_and_a_forged_one_is_refused(
     assert response.status_code == 200
     assert "Please choose how to pay." in response.content.decode()
     assert not Booking.objects.exists()
+
+
+def test_back_before_the_bank_confirmed_the_card_the_booking_keeps_waiting(
+    client: Any, customer: Any, stripe_on: str
+) -> None:
+    booking, _response = book_by_card(client)
+    payment = Payment.objects.get(booking=booking)
+    card_confirm(payment=payment, payment_method=a_card(THREE_D_SECURE))
+    response = client.get(reverse("bookings:pay_done", args=[booking.reference]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("bookings:pay", args=[booking.reference])
+    assert "Your bank has not confirmed the card yet." in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == "requested"
+    assert Payment.objects.get(booking=booking).status == Payment.Status.REQUIRES_ACTION
