@@ -31,16 +31,15 @@ from bookings.services import (
     BookingError,
     BookingRequest,
     TierOption,
-    booking_create,
     booking_quotes,
     tier_options,
 )
+from bookings.services.staff import booking_create_for_caller
 from customers.models import User
 from customers.services import (
     Caller,
     CustomerError,
     customer_by_email,
-    customer_for_caller,
     customer_usable_for_booking,
 )
 
@@ -161,30 +160,15 @@ def phone_booking_page(request: HttpRequest, context: dict[str, Any]) -> HttpRes
         messages.warning(request, refusal)
         return _render(request, context, form, quotes=quotes)
     try:
-        booking, new_account = _book(request, form, tier, now)
+        booking, new_account = booking_create_for_caller(
+            staff=request.user, caller=form.caller(), request=form.to_request(tier),
+            idempotency_key=form.cleaned_data["key"], now=now,
+        )  # fmt: skip
     except (BookingError, CustomerError) as error:
         form.add_error(None, error.message)
         return _render(request, context, form, quotes=None)
     messages.success(request, _booked_message(booking, new_account))
     return HttpResponseRedirect(reverse("admin:bookings_booking_change", args=[booking.pk]))
-
-
-def _book(
-    request: HttpRequest, form: PhoneBookingForm, tier: str, now: datetime
-) -> tuple[Booking, bool]:
-    """The booking (the one this form made already, if it is posted twice); an account made
-    for it is removed again if the booking is refused after all, so nothing is left behind."""
-    customer, created = customer_for_caller(caller=form.caller())
-    try:
-        booking = booking_create(
-            customer=customer, request=form.to_request(tier),
-            idempotency_key=form.cleaned_data["key"], now=now, booked_by=request.user,
-        )  # fmt: skip
-    except BookingError:
-        if created:
-            customer.delete()
-        raise
-    return booking, created
 
 
 def _booked_message(booking: Booking, new_account: bool) -> str:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from allauth.account import app_settings as account_settings
 from allauth.account.models import EmailAddress
-from allauth.account.utils import user_pk_to_url_str
+from allauth.account.utils import filter_users_by_email, user_pk_to_url_str
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -63,7 +63,10 @@ class Caller:
 
 
 def customer_by_email(email: str) -> User | None:
-    return User.objects.filter(email__iexact=email.strip()).first()
+    """The account with this address, found as allauth's login finds it (any of its
+    addresses, any letter case)."""
+    found = filter_users_by_email(email.strip())
+    return found[0] if found else None
 
 
 def customer_usable_for_booking(user: User) -> None:

@@ -16,19 +16,12 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mila.lib.admin_actions import RefuseForbiddenActions, reason_page
+from mila.lib.admin_actions import RefuseForbiddenActions, chf_column, reason_page
 from mila.lib.money import format_chf
 from payments.card import PaymentError, payment_refund
 from payments.earnings import payouts_for_month
 from payments.invoicing import InvoiceError, invoice_mark_paid
 from payments.models import EarningEntry, Invoice, Payment, Refund, StripeEvent
-
-
-def chf(field: str, label: Any) -> Any:
-    """A read-only column showing a Rappen field in CHF."""
-    return admin.display(description=label, ordering=field)(
-        lambda admin_, obj: format_chf(getattr(obj, field))
-    )
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -62,7 +55,7 @@ class RefundInline(admin.TabularInline):
     can_delete = False
     fields = ["created_at", "amount_chf", "status", "reason", "actor", "stripe_refund_id"]
     readonly_fields = ["created_at", "amount_chf", "status", "reason", "actor", "stripe_refund_id"]
-    amount_chf = chf("amount", _("amount"))
+    amount_chf = chf_column("amount", _("amount"))
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -78,9 +71,9 @@ class PaymentAdmin(RefuseForbiddenActions, ReadOnly):
     readonly_fields = [f.name for f in Payment._meta.fields]
     inlines = [RefundInline]
     actions = ["refund"]
-    amount_chf = chf("amount", _("amount reserved or billed"))
-    captured_chf = chf("captured", _("amount charged"))
-    refunded_chf = chf("refunded", _("amount refunded"))
+    amount_chf = chf_column("amount", _("amount reserved or billed"))
+    captured_chf = chf_column("captured", _("amount charged"))
+    refunded_chf = chf_column("refunded", _("amount refunded"))
 
     def has_refund_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("payments.refund_payment")
@@ -117,7 +110,7 @@ class RefundAdmin(ReadOnly):
     list_select_related = ["payment__booking", "actor"]
     search_fields = ["payment__booking__reference", "stripe_refund_id"]
     readonly_fields = [f.name for f in Refund._meta.fields]
-    amount_chf = chf("amount", _("amount"))
+    amount_chf = chf_column("amount", _("amount"))
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -143,7 +136,7 @@ class InvoiceAdmin(RefuseForbiddenActions, ReadOnly):
     readonly_fields = [f.name for f in Invoice._meta.fields]
     date_hierarchy = "issued_at"
     actions = ["mark_paid"]
-    amount_chf = chf("amount", _("amount"))
+    amount_chf = chf_column("amount", _("amount"))
 
     def has_mark_paid_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("payments.mark_invoice_paid")
@@ -191,9 +184,9 @@ class EarningEntryAdmin(ReadOnly):
     search_fields = ["booking__reference", "helper__user__email", "helper__user__last_name"]
     readonly_fields = [f.name for f in EarningEntry._meta.fields]
     date_hierarchy = "at"
-    gross_chf = chf("gross", _("paid by the customer"))
-    commission_chf = chf("commission", _("commission"))
-    amount_chf = chf("amount", _("helper's earnings"))
+    gross_chf = chf_column("gross", _("paid by the customer"))
+    commission_chf = chf_column("commission", _("commission"))
+    amount_chf = chf_column("amount", _("helper's earnings"))
 
     def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from bookings.models import Booking
+from payments.card import Settlement, card_settle
 from payments.invoicing import invoice_issue
 from payments.ledger import ledger_fee, ledger_job
 from payments.models import Invoice, Payment
@@ -42,6 +43,16 @@ def payments_booking_ended(*, booking: Booking, now: datetime) -> None:
         invoice_issue(booking=booking, kind=Invoice.Kind.FEE, lines=[line], now=now)
     elif booking.payment_method == Payment.Method.CARD:
         settle_after_commit(booking)
+
+
+def payments_settle_card(booking: Booking) -> Settlement:
+    """Do on the card what the booking's outcome calls for (payments.card.card_settle), and
+    invoice what no card covers. Run again, it does nothing more."""
+    settlement = card_settle(booking)
+    if settlement.to_invoice:
+        with transaction.atomic():
+            invoice_card_shortfall(booking=booking, amount=settlement.to_invoice)
+    return settlement
 
 
 def invoice_card_shortfall(*, booking: Booking, amount: int, now: datetime | None = None) -> None:

@@ -5,11 +5,10 @@ the services decide again from the rows each time."""
 import logging
 
 from celery import shared_task
-from django.db import transaction
 
 from bookings.models import Booking
 from payments import card
-from payments.lifecycle import invoice_card_shortfall
+from payments.lifecycle import payments_settle_card
 from payments.models import Payment
 from payments.stripe_api import ProviderError
 
@@ -25,19 +24,17 @@ class RetryableProviderError(ProviderError):
     retry_jitter=True, max_retries=5,
 )  # fmt: skip
 def settle_booking(booking_id: int) -> str:
-    """Capture, release or refund what the booking's outcome calls for (card_settle)."""
+    """Capture, release or refund what the booking's outcome calls for, and invoice what no
+    card covers (payments_settle_card)."""
     booking = Booking.objects.filter(pk=booking_id).first()
     if booking is None:
         return ""
     try:
-        settlement = card.card_settle(booking)
+        settlement = payments_settle_card(booking)
     except ProviderError as error:
         if error.retryable:
             raise RetryableProviderError(error.message, retryable=True) from error
         raise
-    if settlement.to_invoice:
-        with transaction.atomic():
-            invoice_card_shortfall(booking=booking, amount=settlement.to_invoice)
     return ",".join(settlement.actions)
 
 

@@ -23,21 +23,14 @@ from bookings.matching.responses import booking_assign, booking_search_again
 from bookings.models import Booking, BookingEvent
 from bookings.services import BookingError, booking_cancel
 from helpers.models import HelperProfile
-from mila.lib.admin_actions import RefuseForbiddenActions
-from mila.lib.money import format_chf
+from mila.lib.admin_actions import RefuseForbiddenActions, chf_column
 
 
 def in_chf(field: str, *, ordering: bool = False) -> Any:
-    """An admin column or read-only field showing a Rappen amount of the booking in CHF,
-    labelled like the model field."""
-
-    def show(admin_: Any, booking: Booking) -> str:
-        return format_chf(getattr(booking, field))
-
-    return admin.display(
-        description=getattr(Booking._meta.get_field(field), "verbose_name", field),
-        ordering=field if ordering else None,
-    )(show)
+    """A column or read-only field of a booking's Rappen amount in CHF, labelled like the
+    model field."""
+    label = getattr(Booking._meta.get_field(field), "verbose_name", field)
+    return chf_column(field, label, ordering=ordering)
 
 
 PAYMENT_METHODS = {  # Booking.payment_method, as staff read it

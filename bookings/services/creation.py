@@ -20,8 +20,9 @@ from bookings.texts import asap_unavailable_message
 from helpers.models import HelperProfile
 from mila.lib import geo
 from notifications.models import Notification
-from payments.card import card_abandon
+from payments.card import CardConfirmation, card_abandon, card_returned
 from payments.gateway import Authorization, InvoiceGateway, payment_gateway
+from payments.models import Payment
 
 logger = logging.getLogger(__name__)
 
@@ -272,6 +273,19 @@ def booking_payment_secured(booking: Booking, *, now: datetime | None = None) ->
     dispatch.search_on_commit(booking)
     notify_booking(booking, Notification.Kind.BOOKING_RECEIVED, recipients=[booking.customer])
     return booking
+
+
+def booking_card_returned(*, booking: Booking) -> CardConfirmation | None:
+    """The customer is back from the card page: what Stripe says of the card now, and, once
+    the amount is reserved (or the card saved for a visit far ahead), the search starts.
+    None for a booking that has no card payment."""
+    payment = Payment.objects.filter(booking=booking, purpose=Payment.Purpose.VISIT).first()
+    if payment is None:
+        return None
+    result = card_returned(payment)
+    if result.secured:
+        booking_payment_secured(booking)
+    return result
 
 
 def booking_pay_by_invoice(*, booking: Booking, user: Any) -> Booking:

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 from bookings.models import Booking
 from bookings.selectors import bookings_for_customer
 from bookings.services import BookingError
-from bookings.services.creation import booking_pay_by_invoice, booking_payment_secured
-from payments.card import card_client_secret, card_returned
+from bookings.services.creation import booking_card_returned, booking_pay_by_invoice
+from payments.card import card_client_secret
 from payments.models import Payment
 from payments.stripe_api import ProviderError
 
@@ -86,16 +86,17 @@ def pay(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def pay_done(request: HttpRequest, reference: str) -> HttpResponse:
     """Back from the card form or the bank: whatever the address says, Stripe is asked."""
-    booking, payment = _waiting_for_card(request, reference)
-    if _done_with_card(booking) or payment is None:
+    booking, _payment = _waiting_for_card(request, reference)
+    if _done_with_card(booking):
         return redirect("bookings:detail", reference=booking.reference)
     try:
-        result = card_returned(payment)
+        result = booking_card_returned(booking=booking)
     except ProviderError:
         messages.error(request, _("We could not reach the card service. Please try again."))
         return redirect("bookings:pay", reference=booking.reference)
+    if result is None:
+        return redirect("bookings:detail", reference=booking.reference)
     if result.secured:
-        booking_payment_secured(booking)
         messages.success(request, _("Thank you! The amount is reserved on your card and your "
                                     "booking %(reference)s is in. We are now looking for a "
                                     "helper.") % {"reference": booking.reference})  # fmt: skip

@@ -1,11 +1,15 @@
-"""Admin actions a staff member may not use are refused, not quietly dropped."""
+"""Admin helpers: actions a staff member may not use are refused, not quietly dropped; the
+confirmation page of an action that needs a reason; a column of amounts in CHF."""
 
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+
+from mila.lib.money import format_chf
 
 
 class RefuseForbiddenActions:
@@ -44,3 +48,10 @@ def reason_page(
         **objects,
     }
     return TemplateResponse(request, template, context)
+
+
+def chf_column(field: str, description: Any, *, ordering: bool = True) -> Any:
+    """A read-only admin column (or field) showing a Rappen amount in CHF."""
+    return admin.display(description=description, ordering=field if ordering else None)(
+        lambda model_admin, obj: format_chf(getattr(obj, field))
+    )

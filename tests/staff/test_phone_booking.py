@@ -136,7 +136,7 @@ def test_an_existing_customer_is_found_by_e_mail_and_keeps_their_details(
     booking = Booking.objects.get()
     assert booking.customer == anna
     anna.refresh_from_db()
-    assert (anna.first_name, anna.preferred_language) == (anna.first_name, "en")
+    assert (anna.first_name, anna.preferred_language) == ("Anna", "en")  # not Zoe, not German
     assert User.objects.filter(email__iexact="anna@example.ch").count() == 1
     [email] = [m for m in mail.outbox if m.to == ["anna@example.ch"]]
     assert "Our team has booked the visit for you" in email.body
