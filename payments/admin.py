@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from mila.lib.admin_actions import RefuseForbiddenActions, chf_column, reason_page
 from mila.lib.money import format_chf
-from payments.card import PaymentError, payment_refund
+from payments.card import PaymentError
 from payments.earnings import payouts_for_month
 from payments.invoicing import InvoiceError, invoice_mark_paid
 from payments.models import EarningEntry, Invoice, Payment, Refund, StripeEvent
+from payments.refunds import payment_refund
 
 
 class ReadOnly(admin.ModelAdmin):

@@ -11,19 +11,15 @@ any point and does nothing that was done already.
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.models import Booking
-from mila.lib.money import format_chf
 from payments import stripe_api
-from payments.ledger import ledger_refund
-from payments.models import Payment, Refund
+from payments.models import Payment
 from payments.stripe_api import IntentState, ProviderError
 from payments.sync import payment_apply_intent
 
@@ -56,17 +52,12 @@ class CardConfirmation:
         return self.payment.status == Status.AUTHORIZED or self.card_saved
 
 
-@dataclass(frozen=True)
-class Settlement:
-    actions: tuple[str, ...]  # what this run did: "capture", "cancel", "refund", "extra"
-    to_invoice: int = 0  # the part of what is due that no card payment covers (Rappen)
-
-
-def _locked(payment: Payment) -> Payment:
+def payment_locked(payment: Payment) -> Payment:
+    """The payment's row, locked until the transaction ends (call inside one)."""
     return Payment.objects.select_for_update().get(pk=payment.pk)
 
 
-def _fresh(payment: Payment) -> Payment:
+def payment_fresh(payment: Payment) -> Payment:
     return Payment.objects.get(pk=payment.pk)
 
 
@@ -93,7 +84,7 @@ def _attach_intent(payment: Payment, state: IntentState) -> Payment:
         stripe_intent_id=state.id
     )
     payment_apply_intent(state)
-    return _fresh(payment)
+    return payment_fresh(payment)
 
 
 def card_authorize(booking: Booking, *, now: datetime | None = None) -> Payment:
@@ -117,7 +108,7 @@ def card_authorize(booking: Booking, *, now: datetime | None = None) -> Payment:
         Payment.objects.filter(pk=payment.pk, stripe_setup_intent_id__isnull=True).update(
             stripe_setup_intent_id=setup.id
         )
-        return _fresh(payment)
+        return payment_fresh(payment)
     state = stripe_api.intent_create(
         amount=payment.amount, currency=payment.currency, reference=booking.reference,
         idempotency_key=payment.idempotency_key("authorize"), customer=customer,
@@ -145,7 +136,7 @@ def card_confirm(
     the bank's words, and the customer may try another card. Confirming what is already
     held changes nothing."""
     with transaction.atomic():
-        payment = _locked(payment)
+        payment = payment_locked(payment)
         if payment.status in DONE:
             return CardConfirmation(payment)
         if not (payment.stripe_intent_id or payment.stripe_setup_intent_id):
@@ -161,7 +152,7 @@ def card_confirm(
             raise
         state = _declined_state(payment.stripe_intent_id, error)
     applied, _before = payment_apply_intent(state)
-    return CardConfirmation(applied or _fresh(payment), redirect_url=state.redirect_url)
+    return CardConfirmation(applied or payment_fresh(payment), redirect_url=state.redirect_url)
 
 
 def _declined_state(intent_id: str, error: ProviderError) -> IntentState:
@@ -179,7 +170,7 @@ def card_returned(payment: Payment) -> CardConfirmation:
     if payment.stripe_intent_id:
         state = stripe_api.intent_retrieve(payment.stripe_intent_id)
         applied, _before = payment_apply_intent(state)
-        return CardConfirmation(applied or _fresh(payment), redirect_url=state.redirect_url)
+        return CardConfirmation(applied or payment_fresh(payment), redirect_url=state.redirect_url)
     if not payment.stripe_setup_intent_id:
         return CardConfirmation(payment)
     setup = stripe_api.setup_retrieve(payment.stripe_setup_intent_id)
@@ -187,7 +178,7 @@ def card_returned(payment: Payment) -> CardConfirmation:
     Payment.objects.filter(pk=payment.pk).exclude(status__in=DONE).update(
         status=status, updated_at=timezone.now()
     )
-    return CardConfirmation(_fresh(payment), card_saved=setup.status == "succeeded",
+    return CardConfirmation(payment_fresh(payment), card_saved=setup.status == "succeeded",
                             redirect_url=setup.redirect_url)  # fmt: skip
 
 
@@ -227,12 +218,12 @@ def _save_card(payment: Payment, payment_method: str, return_url: str) -> CardCo
         Payment.objects.filter(pk=payment.pk).exclude(status__in=DONE).update(
             status=Status.FAILED, failure_message=error.message, updated_at=timezone.now()
         )
-        return CardConfirmation(_fresh(payment))
+        return CardConfirmation(payment_fresh(payment))
     status = SETUP_STATUS.get(setup.status, Status.PENDING)
     Payment.objects.filter(pk=payment.pk).exclude(status__in=DONE).update(
         status=status, failure_message="", updated_at=timezone.now()
     )
-    return CardConfirmation(_fresh(payment), card_saved=setup.status == "succeeded",
+    return CardConfirmation(payment_fresh(payment), card_saved=setup.status == "succeeded",
                             redirect_url=setup.redirect_url)  # fmt: skip
 
 
@@ -241,7 +232,7 @@ def card_authorize_late(payment: Payment, *, now: datetime | None = None) -> Pay
     without the customer. If there is no saved card or the bank refuses (or wants the
     customer to confirm), the payment is FAILED and the customer and staff are told."""
     with transaction.atomic():
-        payment = _locked(payment)
+        payment = payment_locked(payment)
         booking = Booking.objects.get(pk=payment.booking_id)
         if payment.status != Status.PENDING or not payment.stripe_setup_intent_id:
             return payment
@@ -250,14 +241,14 @@ def card_authorize_late(payment: Payment, *, now: datetime | None = None) -> Pay
     setup = stripe_api.setup_retrieve(payment.stripe_setup_intent_id)
     if setup.status != "succeeded" or not setup.payment_method:
         return _hold_failed(payment, _("No card was saved for this visit."))
-    payment = _off_session_intent(
+    payment = off_session_intent(
         payment,
         amount=booking.price_total,
         reference=booking.reference,
         customer=setup.customer,
         payment_method=setup.payment_method,
     )
-    payment, error = _confirm_off_session(
+    payment, error = confirm_off_session(
         payment, key=payment.idempotency_key(f"confirm:{setup.payment_method}")
     )
     if payment.status != Status.AUTHORIZED:
@@ -265,7 +256,7 @@ def card_authorize_late(payment: Payment, *, now: datetime | None = None) -> Pay
     return payment
 
 
-def _off_session_intent(
+def off_session_intent(
     payment: Payment, *, amount: int, reference: str, customer: str, payment_method: str
 ) -> Payment:
     """The PaymentIntent of a hold made without the customer, on the card saved earlier."""
@@ -279,20 +270,90 @@ def _off_session_intent(
     return _attach_intent(payment, state)
 
 
-def _confirm_off_session(payment: Payment, *, key: str) -> tuple[Payment, str]:
+def confirm_off_session(payment: Payment, *, key: str) -> tuple[Payment, str]:
     """Confirm a hold on the card saved with it, without the customer (a late hold, extra
     time). Returns the payment as it is now and the bank's words if it refused."""
     assert payment.stripe_intent_id
+    state = _confirm_saved_card(payment.stripe_intent_id, key=key)
+    payment_apply_intent(state)
+    return payment_fresh(payment), state.error
+
+
+def _confirm_saved_card(intent_id: str, *, key: str) -> IntentState:
     try:
-        state = stripe_api.intent_confirm(payment.stripe_intent_id, payment_method="",
-                                          return_url="", idempotency_key=key,
-                                          off_session=True)  # fmt: skip
+        return stripe_api.intent_confirm(intent_id, payment_method="", return_url="",
+                                         idempotency_key=key, off_session=True)  # fmt: skip
     except ProviderError as error:
         if not error.declined:
             raise
-        state = _declined_state(payment.stripe_intent_id, error)
-    payment_apply_intent(state)
-    return _fresh(payment), state.error
+        return _declined_state(intent_id, error)
+
+
+def card_holds_to_renew(*, now: datetime | None = None) -> list[int]:
+    """Holds placed PAYMENT_HOLD_MAX_DAYS ago or longer for visits still to come: the search
+    ran long, or the visit was moved further ahead. A hold lapses after about 7 days."""
+    placed_before = (now or timezone.now()) - timedelta(days=settings.PAYMENT_HOLD_MAX_DAYS)
+    return list(
+        Payment.objects.filter(
+            method=Payment.Method.CARD, purpose=Payment.Purpose.VISIT, status=Status.AUTHORIZED,
+            held_at__lte=placed_before, booking__status__in=UPCOMING,
+        ).values_list("pk", flat=True)
+    )  # fmt: skip
+
+
+def card_renew_hold(payment: Payment, *, now: datetime | None = None) -> Payment:
+    """Place a hold that is about to lapse again, on the same card and without the customer
+    (``booking:<id>:renew:<old hold>``), then release the old one. If the bank refuses, the
+    old hold is released too, and the visit is paid by invoice: the customer and staff are
+    told (as when a late hold fails)."""
+    now = now or timezone.now()
+    placed_before = now - timedelta(days=settings.PAYMENT_HOLD_MAX_DAYS)
+    with transaction.atomic():
+        payment = payment_locked(payment)
+        booking = Booking.objects.get(pk=payment.booking_id)
+        if not (payment.status == Status.AUTHORIZED and payment.held_at
+                and payment.held_at <= placed_before and booking.status in UPCOMING):  # fmt: skip
+            return payment
+    old_id = payment.stripe_intent_id
+    assert old_id
+    card = stripe_api.intent_retrieve(old_id)
+    key = payment.idempotency_key(f"renew:{old_id}")
+    new = stripe_api.intent_create(
+        amount=booking.price_total, currency=payment.currency, reference=booking.reference,
+        idempotency_key=key, customer=card.customer, payment_method=card.payment_method,
+    )  # fmt: skip
+    new = _confirm_saved_card(new.id, key=f"{key}:confirm")
+    if new.status != "requires_capture":
+        return _renewal_refused(payment, old_id, new, now)
+    with transaction.atomic():
+        Payment.objects.filter(pk=payment.pk, stripe_intent_id=old_id).update(
+            stripe_intent_id=new.id, held_at=now
+        )
+        payment_apply_intent(new)
+    _release(old_id, key=payment.idempotency_key(f"cancel:{old_id}"))
+    return payment_fresh(payment)
+
+
+def _renewal_refused(payment: Payment, old_id: str, new: IntentState, now: datetime) -> Payment:
+    message = new.error or _("The bank asks the customer to confirm.")
+    with transaction.atomic():
+        changed = Payment.objects.filter(
+            pk=payment.pk, stripe_intent_id=old_id, status=Status.AUTHORIZED
+        ).update(status=Status.FAILED, failure_message=message, updated_at=now)
+        payment = payment_fresh(payment)
+        if changed:
+            notify_hold_failed(payment)
+    _release(new.id, key=payment.idempotency_key(f"cancel:{new.id}"))
+    _release(old_id, key=payment.idempotency_key(f"cancel:{old_id}"))
+    return payment
+
+
+def _release(intent_id: str, *, key: str) -> None:
+    """Let go of a hold we no longer use; if Stripe is away, the hold lapses by itself."""
+    try:
+        stripe_api.intent_cancel(intent_id, idempotency_key=key)
+    except ProviderError as error:
+        logger.warning("could not release the card hold %s: %s", intent_id, error.message)
 
 
 def _hold_failed(payment: Payment, message: str) -> Payment:
@@ -302,7 +363,7 @@ def _hold_failed(payment: Payment, message: str) -> Payment:
             .exclude(status__in=DONE)
             .update(status=Status.FAILED, failure_message=message, updated_at=timezone.now())
         )
-        payment = _fresh(payment)
+        payment = payment_fresh(payment)
         if changed:
             notify_hold_failed(payment)
     return payment
@@ -336,242 +397,3 @@ def card_payments_to_hold(*, now: datetime | None = None) -> list[int]:
             booking__status__in=UPCOMING, booking__starts_at__lte=until,
         ).values_list("pk", flat=True)
     )  # fmt: skip
-
-
-def bookings_to_settle() -> list[int]:
-    """Ended bookings whose card still holds money or an open PaymentIntent, or whose refund
-    was not sent: what settle_after_commit could not enqueue, or a settlement that failed."""
-    open_hold = Payment.objects.filter(
-        method=Payment.Method.CARD, stripe_intent_id__isnull=False,
-        status__in=(Status.PENDING, Status.REQUIRES_ACTION, Status.AUTHORIZED, Status.FAILED),
-        booking__status__in=Booking.FINAL_STATUSES,
-    )  # fmt: skip
-    unsent = Refund.objects.filter(status=Refund.Status.PENDING)
-    ids = set(open_hold.values_list("booking_id", flat=True))
-    return sorted(ids | set(unsent.values_list("payment__booking_id", flat=True)))
-
-
-# --- Settling a booking -------------------------------------------------------------------------
-
-
-def amount_due(booking: Booking) -> int | None:
-    """What the customer owes once the booking is over: the final price of a completed visit,
-    the fee of a cancellation or a missed visit (0 when free), nothing if no helper was
-    found; None while the visit is still to come."""
-    if booking.status == BookingStatus.COMPLETED:
-        return booking.price_total
-    if booking.status == BookingStatus.CANCELLED:
-        return booking.cancellation_fee
-    if booking.status == BookingStatus.UNFULFILLED:
-        return 0
-    return None
-
-
-def card_settle(booking: Booking) -> Settlement:
-    """Do what the booking's outcome calls for on its card: capture the final amount (the hold
-    at most; extra time beyond it is charged on the saved card as a second payment), capture
-    only the fee of a late cancellation or a missed visit, release the hold when nothing is
-    due, refund what was charged beyond what is due. Run again, it does nothing more; what no
-    card payment covers comes back as ``to_invoice``."""
-    booking = Booking.objects.get(pk=booking.pk)
-    actions = [*_resend_pending_refunds(booking)]
-    due = amount_due(booking)
-    visit = Payment.objects.filter(
-        booking=booking, purpose=Payment.Purpose.VISIT, method=Payment.Method.CARD
-    ).first()
-    if due is None or visit is None:
-        return Settlement(tuple(actions), due or 0)
-    actions += _settle_hold(visit, due)
-    charged, net = _charged(booking)
-    if due > charged and booking.status == BookingStatus.COMPLETED:
-        actions += _charge_extra(booking, _fresh(visit), due - charged)
-    elif net > due:
-        actions += _refund_excess(booking, net - due)
-    return Settlement(tuple(actions), max(due - _charged(booking)[0], 0))
-
-
-def _charged(booking: Booking) -> tuple[int, int]:
-    """What the booking's card payments charged, and that less what was (or is being)
-    refunded. Charging more looks at the first (a goodwill refund is not charged again),
-    refunding the excess at the second."""
-    charged = net = 0
-    for payment in Payment.objects.filter(
-        booking=booking, method=Payment.Method.CARD, status=Status.CAPTURED
-    ):
-        charged += payment.captured
-        net += payment.captured - payment.refunded - _pending(payment)
-    return charged, net
-
-
-def _pending(payment: Payment) -> int:
-    pending = payment.refunds.filter(status=Refund.Status.PENDING).aggregate(s=Sum("amount"))
-    return int(pending["s"] or 0)
-
-
-def _settle_hold(visit: Payment, due: int) -> list[str]:
-    with transaction.atomic():
-        visit = _locked(visit)
-        if visit.status in (Status.CAPTURED, Status.CANCELED) or not visit.stripe_intent_id:
-            return []
-        amount = min(due, visit.amount) if visit.status == Status.AUTHORIZED else 0
-    if amount > 0:
-        _provider(visit, "capture", amount)
-        return ["capture"]
-    _provider(visit, "cancel", 0)  # nothing due, or never held: let go of it
-    return ["cancel"]
-
-
-def _provider(payment: Payment, action: str, amount: int) -> None:
-    """Capture or release the hold. If Stripe refuses because it was done meanwhile (another
-    worker, a lost answer), what it says now is applied just the same."""
-    assert payment.stripe_intent_id
-    key = payment.idempotency_key(action)
-    try:
-        if action == "capture":
-            state = stripe_api.intent_capture(payment.stripe_intent_id, amount=amount,
-                                              idempotency_key=key)  # fmt: skip
-        else:
-            state = stripe_api.intent_cancel(payment.stripe_intent_id, idempotency_key=key)
-    except ProviderError as error:
-        if error.retryable:
-            raise
-        state = stripe_api.intent_retrieve(payment.stripe_intent_id)
-        if state.status not in ("succeeded", "canceled"):
-            raise
-    payment_apply_intent(state)
-
-
-def _charge_extra(booking: Booking, visit: Payment, amount: int) -> list[str]:
-    """Extra time beyond the hold, charged on the card the customer held the visit with,
-    without them (``booking:<id>:extra:…``). If the bank refuses, it is left to an invoice."""
-    if visit.status != Status.CAPTURED or not visit.stripe_intent_id:
-        return []
-    extra, _created = Payment.objects.get_or_create(
-        booking=booking, purpose=Payment.Purpose.EXTRA,
-        defaults={"method": Payment.Method.CARD, "amount": amount, "currency": visit.currency},
-    )  # fmt: skip
-    if extra.status in (Status.FAILED, Status.REQUIRES_ACTION, Status.CAPTURED, Status.CANCELED):
-        return []
-    if extra.stripe_intent_id is None:
-        card = stripe_api.intent_retrieve(visit.stripe_intent_id)
-        extra = _off_session_intent(
-            extra,
-            amount=extra.amount,
-            reference=booking.reference,
-            customer=card.customer,
-            payment_method=card.payment_method,
-        )
-    if extra.status == Status.PENDING:
-        extra, _error = _confirm_off_session(extra, key=extra.idempotency_key("confirm"))
-    if extra.status != Status.AUTHORIZED:
-        return []
-    _provider(extra, "capture", extra.amount)
-    return ["extra"]
-
-
-def _refund_excess(booking: Booking, excess: int) -> list[str]:
-    """Charged more than is due (the fee was lowered after the capture): give back the rest,
-    from the extra-time payment first."""
-    actions = []
-    payments = Payment.objects.filter(
-        booking=booking, method=Payment.Method.CARD, status=Status.CAPTURED
-    )
-    for payment in sorted(payments, key=lambda p: p.purpose != Payment.Purpose.EXTRA):
-        amount = min(excess, payment.captured - payment.refunded - _pending(payment))
-        if amount <= 0:
-            continue
-        reason = _("Charged more than was due for booking %(reference)s.") % {
-            "reference": booking.reference
-        }
-        payment_refund(payment=payment, amount=amount, reason=reason, actor=None)
-        actions.append("refund")
-        excess -= amount
-    return actions
-
-
-# --- Refunds --------------------------------------------------------------------------------------
-
-
-def payment_refund(*, payment: Payment, amount: int, reason: str, actor: Any) -> Refund:
-    """Give money back on a charged card, in part or in full, never more than was charged
-    less what was refunded (or is being refunded). A reason is required; the helper's
-    earnings entry follows the refund. Asked again while a refund of the same amount is still
-    being sent, it sends that one again (same key) instead of a second one."""
-    if not reason.strip():
-        raise PaymentError(_("Please give a reason for the refund."))
-    if amount <= 0:
-        raise PaymentError(_("The amount to refund must be more than CHF 0."))
-    refund = _refund_reserve(payment, amount, reason.strip(), actor)
-    try:
-        _refund_send(refund)
-    except ProviderError as error:
-        if error.retryable:
-            raise PaymentError(
-                _("Stripe could not be reached. The refund was not sent yet; please try again.")
-            ) from error
-        raise PaymentError(error.message) from error
-    refund.refresh_from_db()
-    return refund
-
-
-@transaction.atomic
-def _refund_reserve(payment: Payment, amount: int, reason: str, actor: Any) -> Refund:
-    payment = _locked(payment)
-    if payment.status != Status.CAPTURED or not payment.stripe_intent_id:
-        raise PaymentError(_("Only a card payment that was charged can be refunded."))
-    waiting = payment.refunds.filter(status=Refund.Status.PENDING, amount=amount).first()
-    if waiting is not None:
-        return waiting
-    available = payment.captured - payment.refunded - _pending(payment)
-    if amount > available:
-        raise PaymentError(
-            _("At most %(amount)s can be refunded.") % {"amount": format_chf(max(available, 0))}
-        )
-    number = payment.refunds.count()
-    return Refund.objects.create(
-        payment=payment, amount=amount, reason=reason, actor=actor,
-        idempotency_key=f"{payment.idempotency_key('refund')}:{number}",
-    )  # fmt: skip
-
-
-def _refund_send(refund: Refund) -> None:
-    """Send the refund to Stripe with its own key and book the answer. A connection problem
-    leaves it PENDING, to be sent again with the same key; a refusal marks it FAILED."""
-    payment = refund.payment
-    assert payment.stripe_intent_id
-    try:
-        state = stripe_api.refund_create(payment.stripe_intent_id, amount=refund.amount,
-                                         idempotency_key=refund.idempotency_key,
-                                         reference=payment.booking.reference)  # fmt: skip
-    except ProviderError as error:
-        if not error.retryable:
-            Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
-                status=Refund.Status.FAILED
-            )
-        raise
-    _refund_book(refund, state)
-
-
-@transaction.atomic
-def _refund_book(refund: Refund, state: stripe_api.RefundState) -> None:
-    _locked(refund.payment)
-    sent = state.status in ("succeeded", "pending")  # pending: Stripe took it, the bank follows
-    changed = Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
-        status=Refund.Status.SUCCEEDED if sent else Refund.Status.FAILED,
-        stripe_refund_id=state.id or None,
-    )
-    if not (changed and sent):
-        return
-    # The check constraint payment_refund_within_capture guards this sum, too.
-    Payment.objects.filter(pk=refund.payment_id).update(refunded=F("refunded") + refund.amount)
-    refund.refresh_from_db()
-    ledger_refund(refund)
-
-
-def _resend_pending_refunds(booking: Booking) -> list[str]:
-    actions = []
-    pending = Refund.objects.filter(payment__booking=booking, status=Refund.Status.PENDING)
-    for refund in pending.select_related("payment__booking"):
-        _refund_send(refund)
-        actions.append("refund")
-    return actions

@@ -15,10 +15,10 @@ from typing import Any
 from django.db import transaction
 
 from bookings.models import Booking
-from payments.card import Settlement, card_settle
 from payments.invoicing import invoice_issue
 from payments.ledger import ledger_fee, ledger_job
 from payments.models import Invoice, Payment
+from payments.settle import Settlement, card_settle
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,7 @@ def settle_after_commit(booking: Booking) -> None:
         try:
             settle_booking.delay(pk)
         except Exception:
-            logger.exception("Could not enqueue the settlement of booking %s", pk)
+            # The broker refused it, or (eager, in development) the settlement itself failed.
+            logger.exception("Could not enqueue or run the settlement of booking %s", pk)
 
     transaction.on_commit(enqueue)

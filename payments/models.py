@@ -57,6 +57,8 @@ class Payment(models.Model):
         _("Stripe SetupIntent"), max_length=255, unique=True, null=True, blank=True
     )
     failure_message = models.TextField(_("why it failed"), blank=True)
+    # When the amount was reserved: a hold lapses after about 7 days (card_renew_hold).
+    held_at = models.DateTimeField(_("reserved"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -88,6 +90,7 @@ class Payment(models.Model):
 class Refund(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Being sent")
+        PROCESSING = "processing", _("Sent, the bank is processing it")
         SUCCEEDED = "succeeded", _("Refunded")
         FAILED = "failed", _("Failed")
 

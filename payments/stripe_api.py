@@ -68,7 +68,9 @@ class RefundState:
 # Parameters real Stripe takes but localstripe answers with 400 "Unexpected …". Leaving them out
 # changes nothing localstripe simulates (a card there is usable off-session without being saved,
 # and its 3-D Secure step is never a redirect).
-LOCALSTRIPE_REFUSES = frozenset({"description", "return_url", "setup_future_usage", "off_session"})
+LOCALSTRIPE_REFUSES = frozenset(
+    {"description", "return_url", "setup_future_usage", "off_session", "created"}
+)
 
 
 def enabled() -> bool:
@@ -87,6 +89,9 @@ def _plain(obj: Any) -> Any:
 
 
 def client() -> stripe.StripeClient:
+    if not enabled():
+        # Card payments made while Stripe was on, settled after it was turned off.
+        raise ProviderError("Stripe is not configured (STRIPE_SECRET_KEY is empty).")
     base = settings.STRIPE_API_BASE.rstrip("/")
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
@@ -262,9 +267,17 @@ def refund_create(
     params = {"payment_intent": intent_id, "amount": amount, "metadata": {"booking": reference}}
     refund = _call(client().v1.refunds.create, params=params,
                    options={"idempotency_key": idempotency_key})  # fmt: skip
-    return RefundState(id=_value(refund, "id", default=""),
-                       status=_value(refund, "status", default="succeeded"),
-                       amount=int(_value(refund, "amount", default=amount)))  # fmt: skip
+    return refund_state(refund, amount=amount)
+
+
+def refund_retrieve(refund_id: str) -> RefundState:
+    return refund_state(_call(client().v1.refunds.retrieve, refund_id))
+
+
+def refund_state(obj: Any, *, amount: int = 0) -> RefundState:
+    return RefundState(id=_value(obj, "id", default=""),
+                       status=_value(obj, "status", default="succeeded"),
+                       amount=int(_value(obj, "amount", default=amount)))  # fmt: skip
 
 
 def customer_create(*, email: str, reference: str, idempotency_key: str) -> str:
@@ -300,12 +313,16 @@ def setup_retrieve(setup_id: str) -> SetupState:
 
 
 def intents_since(created_after: datetime) -> Iterator[IntentState]:
-    """Every PaymentIntent created after the moment (for the nightly reconciliation)."""
-    params: dict[str, Any] = {"created": {"gte": int(created_after.timestamp())}, "limit": 100}
+    """Every PaymentIntent created after the moment (for the nightly reconciliation). The
+    moment is checked here too: localstripe lists them all."""
+    since = int(created_after.timestamp())
+    params: dict[str, Any] = _params({"created": {"gte": since}, "limit": 100})
     while True:
         page = _call(client().v1.payment_intents.list, params=params)
         items = list(_value(page, "data", default=[]))
-        yield from (intent_state(item) for item in items)
+        yield from (
+            intent_state(item) for item in items if int(_value(item, "created", default=0)) >= since
+        )
         if not items or not _value(page, "has_more", default=False):
             return
         params = {**params, "starting_after": _value(items[-1], "id")}

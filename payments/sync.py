@@ -3,6 +3,7 @@
 state here, so the result is the same in any order and however often it is told."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from payments.models import Payment
 from payments.stripe_api import IntentState
@@ -43,8 +44,11 @@ def payment_apply_intent(state: IntentState) -> tuple[Payment | None, str]:
     payment.status = status
     if status == Status.AUTHORIZED:
         payment.amount = state.amount_capturable or state.amount
+        payment.held_at = payment.held_at or timezone.now()
     if status == Status.CAPTURED:
         payment.captured = state.amount_received
     payment.failure_message = state.error if status == Status.FAILED else ""
-    payment.save(update_fields=["status", "amount", "captured", "failure_message", "updated_at"])
+    payment.save(
+        update_fields=["status", "amount", "held_at", "captured", "failure_message", "updated_at"]
+    )
     return payment, before

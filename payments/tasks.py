@@ -10,6 +10,7 @@ from bookings.models import Booking
 from payments import card
 from payments.lifecycle import payments_settle_card
 from payments.models import Payment
+from payments.settle import bookings_to_settle
 from payments.stripe_api import ProviderError
 
 logger = logging.getLogger(__name__)
@@ -41,15 +42,16 @@ def settle_booking(booking_id: int) -> str:
 @shared_task
 def authorize_upcoming() -> int:
     """Hold the price of visits booked far ahead, PAYMENT_LATE_AUTHORIZE_DAYS before they
-    start, on the card saved at booking. One that Stripe does not answer is tried again at
-    the next run."""
+    start, on the card saved at booking; and place again the holds about to lapse before
+    their visit. One that Stripe does not answer is tried again at the next run."""
     held = 0
-    for payment_id in card.card_payments_to_hold():
-        payment = Payment.objects.get(pk=payment_id)
+    work = [(pk, card.card_authorize_late) for pk in card.card_payments_to_hold()]
+    work += [(pk, card.card_renew_hold) for pk in card.card_holds_to_renew()]
+    for payment_id, hold in work:
         try:
-            payment = card.card_authorize_late(payment)
+            payment = hold(Payment.objects.get(pk=payment_id))
         except ProviderError as error:
-            logger.warning("late card hold for payment %s failed: %s", payment_id, error)
+            logger.warning("card hold for payment %s failed: %s", payment_id, error)
             continue
         if payment.status == Payment.Status.AUTHORIZED:
             held += 1
@@ -59,7 +61,7 @@ def authorize_upcoming() -> int:
 @shared_task
 def settle_due() -> int:
     """The sweep behind settle_booking: every ended booking whose card is not settled yet."""
-    booking_ids = card.bookings_to_settle()
+    booking_ids = bookings_to_settle()
     for booking_id in booking_ids:
         settle_booking.delay(booking_id)
     return len(booking_ids)

@@ -25,6 +25,7 @@ from bookings.models import Booking
 from bookings.services.creation import booking_payment_secured
 from payments import stripe_api
 from payments.models import Payment, StripeEvent
+from payments.refunds import refund_changed
 from payments.stripe_api import IntentState, ProviderError
 from payments.sync import payment_apply_intent
 
@@ -65,6 +66,8 @@ def stripe_event_receive(*, event_id: str, event_type: str, payload: dict[str, A
     if intent_id and Payment.objects.filter(stripe_intent_id=intent_id).exists():
         # Never trust the event's copy: it may be older than what Stripe knows now.
         state = stripe_api.intent_retrieve(intent_id)
+        if refund_id := event_refund_id(event_type, payload):
+            refund_changed(refund_id)  # asks Stripe too, so before any row is locked
         with transaction.atomic():
             payment_intent_changed(state)
             _event_processed(event_id)
@@ -77,6 +80,15 @@ def event_intent_id(event_type: str, payload: dict[str, Any]) -> str:
     field = INTENT_FIELD.get(event_type.split(".", 1)[0])
     obj = (payload.get("data") or {}).get("object") or {}
     value = obj.get(field) if field else None
+    return value if isinstance(value, str) else ""
+
+
+def event_refund_id(event_type: str, payload: dict[str, Any]) -> str:
+    """The refund an event is about: ``refund.*`` and ``charge.refund.*`` carry one (the bank
+    finished a refund Stripe had accepted, or sent it back)."""
+    if not event_type.startswith(("refund.", "charge.refund.")):
+        return ""
+    value = ((payload.get("data") or {}).get("object") or {}).get("id")
     return value if isinstance(value, str) else ""
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from tests.conftest import skip_unless
 
@@ -104,3 +105,10 @@ def stripe_on(settings: Any, localstripe: str) -> str:
     settings.STRIPE_API_BASE = localstripe
     settings.STRIPE_NETWORK_RETRIES = 0
     return localstripe
+
+
+@pytest.fixture
+def in_english() -> Iterator[None]:
+    """For tests that assert messages in English (the site's default is German)."""
+    with translation.override("en"):
+        yield

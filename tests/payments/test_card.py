@@ -11,20 +11,24 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from bookings.models import Booking
 from notifications.models import Notification
 from payments import card, stripe_api
-from payments.card import PaymentError, card_confirm, card_settle, payment_refund
+from payments.card import PaymentError, card_confirm
 from payments.gateway import InvoiceGateway, StripeGateway, available_methods, payment_gateway
 from payments.models import EarningEntry, Invoice, Payment, Refund
+from payments.refunds import payment_refund
+from payments.settle import Settlement, card_settle
 from payments.stripe_api import ProviderError
 from payments.sync import payment_apply_intent
 from payments.tasks import authorize_upcoming, settle_booking, settle_due
 from tests.factories import BookingFactory, HelperProfileFactory, UserFactory
 
 P = Payment.Status
+
+pytestmark = pytest.mark.usefixtures("in_english")
 VISA = "4242424242424242"
 DECLINED = "4000000000000341"  # localstripe: accepted when saved, declined when charged
 THREE_D_SECURE = "4000002760003184"
@@ -58,13 +62,6 @@ class Spy:
             raise ProviderError("Connection to Stripe timed out", retryable=True)
         self.ran += 1
         return self.real(*args, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def _in_english() -> Any:
-    """The messages below are asserted in English (the site's default is German)."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -107,6 +104,16 @@ def test_card_is_offered_only_with_a_stripe_key(settings: Any) -> None:
     assert available_methods() == ("card", "invoice")
     assert isinstance(payment_gateway("card"), StripeGateway)
     assert isinstance(payment_gateway("invoice"), InvoiceGateway)
+
+
+def test_without_a_key_stripe_is_never_called(settings: Any) -> None:
+    """A card payment settled after Stripe was turned off fails at once, without a network
+    call to api.stripe.com (and its retries) inside the request that ended the booking."""
+    settings.STRIPE_SECRET_KEY = ""
+    with pytest.raises(ProviderError) as refused:
+        stripe_api.intent_cancel("pi_left_over", idempotency_key="booking:1:cancel")
+    assert not refused.value.retryable
+    assert "STRIPE_SECRET_KEY" in refused.value.message
 
 
 def test_authorize_creates_a_hold_that_waits_for_the_card(
@@ -254,7 +261,7 @@ def test_staff_refund_part_of_a_charged_card(stripe_on: str, booking: Booking) -
     entry = EarningEntry.objects.get(refund=first)
     assert (entry.kind, entry.gross) == (EarningEntry.Kind.REFUND, -2000)
     # Settling again neither charges the goodwill back nor refunds more.
-    assert card_settle(booking) == card.Settlement(actions=(), to_invoice=0)
+    assert card_settle(booking) == Settlement(actions=(), to_invoice=0)
 
 
 def test_refund_beyond_what_was_charged_is_refused(stripe_on: str, booking: Booking) -> None:

@@ -12,8 +12,9 @@ from django.utils import timezone
 from bookings.models import Booking
 from bookings.services import booking_cancel
 from bookings.services.visit import VisitReportInput, visit_complete, visit_no_show
-from payments.card import card_settle, payment_refund
 from payments.models import EarningEntry, Invoice, Payment
+from payments.refunds import payment_refund
+from payments.settle import card_settle
 from tests.factories import BookingFactory, HelperProfileFactory, UserFactory
 from tests.payments.test_card import held
 

@@ -10,10 +10,14 @@ from celery.exceptions import Retry
 from django.utils import timezone
 
 from bookings.models import Booking
+from payments.card import card_confirm
+from payments.gateway import StripeGateway
 from payments.models import Payment
 from payments.reconcile import ReconcileResult, payments_reconcile
 from payments.stripe_api import IntentState, ProviderError
 from payments.tasks_reconcile import reconcile_payments
+from tests.factories import BookingFactory
+from tests.payments.test_card import VISA, a_card
 from tests.payments.test_webhooks import card_payment, intent
 
 P = Payment.Status
@@ -154,3 +158,19 @@ def test_the_task_retries_while_stripe_is_unreachable(stripe_list: Listing, sett
         reconcile_payments.delay().get()
     assert retry.value.when == 300
     assert isinstance(retry.value.exc, ProviderError)
+
+
+def test_against_localstripe_a_hold_whose_event_was_missed_is_repaired(stripe_on: str) -> None:
+    booking = BookingFactory(status=Booking.Status.REQUESTED, payment_method="card")
+    StripeGateway().authorize(booking)
+    payment = Payment.objects.get(booking=booking)
+    card_confirm(payment=payment, payment_method=a_card(VISA))
+    Payment.objects.filter(pk=payment.pk).update(status=P.PENDING)  # the event never came
+
+    assert payments_reconcile(since=timezone.now() + timedelta(minutes=1)).checked == 0
+    result = payments_reconcile(since=a_day_ago())
+
+    assert result.repaired == 1 and result.checked >= 1  # localstripe keeps the session's intents
+    payment.refresh_from_db()
+    booking.refresh_from_db()
+    assert (payment.status, booking.status) == (P.AUTHORIZED, Booking.Status.SEARCHING)
