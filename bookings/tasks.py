@@ -6,6 +6,8 @@ from celery import shared_task
 
 from bookings import reminders
 from bookings.matching import dispatch
+from bookings.models import Booking
+from bookings.services import creation
 
 
 @shared_task
@@ -21,3 +23,12 @@ def sweep_matching() -> int:
 @shared_task
 def send_reminders() -> int:
     return reminders.reminders_send()
+
+
+@shared_task
+def expire_card_unconfirmed() -> int:
+    """Cancel, free of charge, the card bookings whose card never came through."""
+    booking_ids = creation.bookings_card_unconfirmed()
+    for booking_id in booking_ids:
+        creation.booking_card_expired(booking=Booking.objects.get(pk=booking_id))
+    return len(booking_ids)

@@ -198,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.authorize_upcoming",
         "schedule": env.float("PAYMENT_AUTHORIZE_SWEEP_SECONDS", default=3600.0),
     },
+    "bookings-expire-card-unconfirmed": {  # card bookings whose card never came through
+        "task": "bookings.tasks.expire_card_unconfirmed",
+        "schedule": env.float("PAYMENT_CARD_WAIT_SWEEP_SECONDS", default=300.0),
+    },
     "payments-settle-due": {  # card settlements that were not enqueued or failed
         "task": "payments.tasks.settle_due",
         "schedule": env.float("PAYMENT_SETTLE_SWEEP_SECONDS", default=600.0),
@@ -434,6 +438,8 @@ STRIPE_NETWORK_RETRIES = 2  # the SDK's own retries, with the same idempotency k
 # Card holds expire after about 7 days: a visit further ahead is authorised this long before.
 PAYMENT_HOLD_MAX_DAYS = 6
 PAYMENT_LATE_AUTHORIZE_DAYS = 1
+# A card booking whose card has not come through this long after booking is cancelled.
+PAYMENT_CARD_WAIT_MINUTES = env.int("PAYMENT_CARD_WAIT_MINUTES", default=60)
 # Invoices with a Swiss QR-bill (package qrbill): the creditor, their (QR-)IBAN, the VAT note.
 INVOICE_IBAN = env.str("INVOICE_IBAN", default="CH44 3199 9123 0008 8901 2")
 INVOICE_CREDITOR = {

@@ -2,6 +2,7 @@
 
 import secrets
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -208,6 +209,11 @@ class Booking(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL_STATUSES
+
+    @property
+    def card_wait_until(self) -> datetime:
+        """A card booking still without its card at this moment is cancelled (DESIGN §7)."""
+        return self.created_at + timedelta(minutes=settings.PAYMENT_CARD_WAIT_MINUTES)
 
     @property
     def helper_on_the_way(self) -> bool:

@@ -101,6 +101,7 @@ def booking_cancel(
     expected_fee: int | None = None,
     fee_override: int | None = None,
     now: datetime | None = None,
+    why: str = "",
 ) -> CancelResult:
     """Cancel a booking. A customer cancels free of charge until 24 h before the start, then
     pays half the base price, and the full base price once the helper is on the way.
@@ -111,6 +112,8 @@ def booking_cancel(
 
     Staff cancel free of charge, unless they decide on a fee (``fee_override``): the policy
     fee at most, never more than the customer would pay cancelling themselves.
+
+    ``why``: a code the e-mail explains a system cancellation by ("card_not_confirmed").
     """
     now = now or timezone.now()
     booking = _locked(booking)
@@ -147,6 +150,7 @@ def booking_cancel(
         recipients=_people_to_tell(booking, helper),
         fee=fee,
         cancelled_by=role,
+        **({"why": why} if why else {}),
     )
     return CancelResult(booking, fee)
 

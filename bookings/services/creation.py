@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from bookings.matching import dispatch
@@ -301,6 +301,32 @@ def booking_pay_by_invoice(*, booking: Booking, user: Any) -> Booking:
     )
     booking.payment_method = InvoiceGateway.method
     return booking_payment_secured(booking)
+
+
+def bookings_card_unconfirmed(*, now: datetime | None = None) -> list[int]:
+    """Card bookings still waiting for their card PAYMENT_CARD_WAIT_MINUTES after they were
+    made: the customer left the card page, or the bank's check never finished."""
+    waited = (now or timezone.now()) - timedelta(minutes=settings.PAYMENT_CARD_WAIT_MINUTES)
+    waiting = Booking.objects.filter(status=Booking.Status.REQUESTED, payment_method="card")
+    return list(waiting.filter(created_at__lte=waited).values_list("pk", flat=True))
+
+
+def booking_card_expired(*, booking: Booking, now: datetime | None = None) -> Booking:
+    """Nobody was asked yet, and no money was taken: the booking is cancelled free of charge,
+    its card hold released, and the customer told, with the reason in their language, that
+    they can book again. A booking whose card came through meanwhile is left alone."""
+    from bookings.services.changes import booking_cancel
+
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("customer").get(pk=booking.pk)
+        if booking.status != Booking.Status.REQUESTED or booking.payment_method != "card":
+            return booking
+        with translation.override(booking.customer.preferred_language or None):
+            reason = str(_("The card payment was not completed, so no helper was asked. "
+                           "Nothing was charged."))  # fmt: skip
+        result = booking_cancel(booking=booking, actor=None, role=BookingEvent.Role.SYSTEM,
+                                reason=reason, now=now, why="card_not_confirmed")  # fmt: skip
+    return result.booking
 
 
 def _same_customer(booking: Booking, customer: Any) -> Booking:

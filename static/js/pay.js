@@ -17,12 +17,18 @@
     submit.disabled = true;
     errors.textContent = "";
     const options = { elements: elements, confirmParams: { return_url: form.dataset.return } };
-    const result = form.dataset.kind === "setup"
-      ? await stripe.confirmSetup(options)
-      : await stripe.confirmPayment(options);
+    let result;
+    try {
+      result = form.dataset.kind === "setup"
+        ? await stripe.confirmSetup(options)
+        : await stripe.confirmPayment(options);
+    } catch (failure) {
+      // The network dropped, or a Stripe.js without the Payment Element (localstripe's).
+      result = { error: { message: form.dataset.failed } };
+    }
     // Only an error comes back here: on success Stripe has gone to the return address.
     if (result.error) {
-      errors.textContent = result.error.message || "";
+      errors.textContent = result.error.message || form.dataset.failed;
       submit.disabled = false;
     }
   });

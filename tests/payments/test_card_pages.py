@@ -1,11 +1,12 @@
 """Paying by card in the browser (against localstripe): the choice at the quote, the card
 page, coming back from it (reserved, declined), and paying by invoice instead."""
 
-from datetime import time
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bookings.models import Booking, ServiceCategory
 from helpers.models import HelperProfile
@@ -50,6 +51,8 @@ def test_with_stripe_on_the_customer_chooses_card_and_lands_on_the_card_page(
     assert not Notification.objects.filter(kind=Notification.Kind.BOOKING_RECEIVED).exists()
     detail = client.get(reverse("bookings:detail", args=[booking.reference])).content.decode()
     assert "Enter your card to complete the booking" in detail
+    deadline = timezone.localtime(booking.created_at + timedelta(hours=1)).strftime("%H:%M")
+    assert f"Without a card by {deadline}, the booking is cancelled" in detail
 
     page = client.get(response["Location"])
     assert page.status_code == 200
