@@ -61,6 +61,17 @@ def payment_fresh(payment: Payment) -> Payment:
     return Payment.objects.get(pk=payment.pk)
 
 
+def _set_status(payment: Payment, status: str, message: str = "") -> bool:
+    """What the card page or a sweep found out, unless the payment is settled already (held,
+    charged or released: those only the PaymentIntent changes, payments.sync). Returns
+    whether it changed."""
+    return bool(
+        Payment.objects.filter(pk=payment.pk)
+        .exclude(status__in=DONE)
+        .update(status=status, failure_message=message, updated_at=timezone.now())
+    )
+
+
 def hold_due_later(booking: Booking, now: datetime | None = None) -> bool:
     """A card hold lasts about 7 days: a visit further ahead than PAYMENT_HOLD_MAX_DAYS gets
     its card saved now and the hold PAYMENT_LATE_AUTHORIZE_DAYS before (authorize_upcoming)."""
@@ -175,9 +186,7 @@ def card_returned(payment: Payment) -> CardConfirmation:
         return CardConfirmation(payment)
     setup = stripe_api.setup_retrieve(payment.stripe_setup_intent_id)
     status = SETUP_STATUS.get(setup.status, Status.PENDING)
-    Payment.objects.filter(pk=payment.pk).exclude(status__in=DONE).update(
-        status=status, updated_at=timezone.now()
-    )
+    _set_status(payment, status)
     return CardConfirmation(payment_fresh(payment), card_saved=setup.status == "succeeded",
                             redirect_url=setup.redirect_url)  # fmt: skip
 
@@ -215,14 +224,10 @@ def _save_card(payment: Payment, payment_method: str, return_url: str) -> CardCo
     except ProviderError as error:
         if not error.declined:
             raise
-        Payment.objects.filter(pk=payment.pk).exclude(status__in=DONE).update(
-            status=Status.FAILED, failure_message=error.message, updated_at=timezone.now()
-        )
+        _set_status(payment, Status.FAILED, error.message)
         return CardConfirmation(payment_fresh(payment))
     status = SETUP_STATUS.get(setup.status, Status.PENDING)
-    Payment.objects.filter(pk=payment.pk).exclude(status__in=DONE).update(
-        status=status, failure_message="", updated_at=timezone.now()
-    )
+    _set_status(payment, status)
     return CardConfirmation(payment_fresh(payment), card_saved=setup.status == "succeeded",
                             redirect_url=setup.redirect_url)  # fmt: skip
 
@@ -358,11 +363,7 @@ def _release(intent_id: str, *, key: str) -> None:
 
 def _hold_failed(payment: Payment, message: str) -> Payment:
     with transaction.atomic():
-        changed = (
-            Payment.objects.filter(pk=payment.pk)
-            .exclude(status__in=DONE)
-            .update(status=Status.FAILED, failure_message=message, updated_at=timezone.now())
-        )
+        changed = _set_status(payment, Status.FAILED, message)
         payment = payment_fresh(payment)
         if changed:
             notify_hold_failed(payment)

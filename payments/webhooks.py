@@ -118,6 +118,10 @@ def _after_change(payment: Payment, before: str) -> None:
 def _event_store(
     *, event_id: str, event_type: str, intent_id: str, payload: dict[str, Any]
 ) -> StripeEvent:
+    # A redelivery is found by its key (one query); only a new one is inserted.
+    stored = StripeEvent.objects.filter(pk=event_id).first()
+    if stored is not None:
+        return stored
     try:
         with transaction.atomic():
             return StripeEvent.objects.create(

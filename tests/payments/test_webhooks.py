@@ -332,6 +332,21 @@ def test_the_same_event_ten_times_is_stored_and_acted_on_once(stripe_now: Stripe
 
 
 @pytest.mark.django_db
+def test_a_redelivery_is_one_lookup_and_no_failed_insert(
+    stripe_now: Stripe, django_assert_num_queries: Any
+) -> None:
+    card_payment(status=P.AUTHORIZED)
+    stripe_now.current["pi_1"] = intent()
+    body = event_body()
+    deliver(body)
+
+    with django_assert_num_queries(1) as queries:
+        assert deliver(body) == 200
+
+    assert "INSERT" not in queries.captured_queries[0]["sql"]
+
+
+@pytest.mark.django_db
 def test_stripe_unreachable_answers_500_and_the_retry_processes_the_event(
     stripe_now: Stripe,
 ) -> None:
