@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.headless",
+    "allauth.usersessions",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "mila",
     "customers",
     "helpers",
@@ -78,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "mila.middleware.StaffNeedTOTPMiddleware",
 ]
 
@@ -262,6 +268,51 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mila"
+# Apps sign in through allauth's headless API and get a session token (mila/api/auth.py); the
+# account pages list those sessions, and end them (allauth.usersessions).
+HEADLESS_CLIENTS = ("app",)
+HEADLESS_ONLY = False
+USERSESSIONS_TRACK_ACTIVITY = True
+
+# --- REST API (issue 12; mila/api) ----------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "mila.api.auth.AppTokenAuthentication",  # first: an anonymous caller gets 401
+        "rest_framework.authentication.SessionAuthentication",  # the browser, with CSRF
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "mila.api.pagination.Pages",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {  # counted in the shared cache (Redis in production)
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="600/min"),
+    },
+    "EXCEPTION_HANDLER": "mila.api.errors.problem_handler",
+    "DEFAULT_SCHEMA_CLASS": "mila.api.schema.MilaAutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mila API",
+    "DESCRIPTION": (
+        "Book local tech helpers, and work as one. Browsers use their session (and the CSRF "
+        "token); apps sign in at /_allauth/app/v1/auth/login and send the session token in "
+        "the X-Session-Token header. Errors are RFC 9457 problem details, in the language of "
+        "Accept-Language. Money is in Rappen (integer), times are ISO 8601 with time zone."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"TierEnum": "bookings.models.Booking.Tier"},
+}
 
 PHONENUMBER_DEFAULT_REGION = "CH"
 

@@ -39,6 +39,8 @@ urlpatterns = [
     path("", include("helpers.urls")),
     path("", include("reviews.urls")),
     path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("api/v1/", include("mila.api.urls")),
     path("account/", include("customers.urls")),
     path("inbox/", include("notifications.urls")),
     path("payments/", include("payments.urls")),

@@ -94,30 +94,42 @@ def tier_options(quotes: dict[str, Quote], *, starts_at: datetime) -> list[TierO
 
 
 def _validate(request: BookingRequest, now: datetime) -> geo.Place:
-    if not Service.objects.bookable().filter(pk=request.service.pk).exists():
-        raise BookingError(_("This service cannot be booked at the moment."), code="service")
     if request.tier not in request.service.tiers:
         raise BookingError(_("This service is done by Pros only."), code="tier")
-    place = geo.lookup(request.postcode, request.country)
-    if place is None:
-        raise BookingError(_("We do not know this postcode."), code="postcode")
-    booking_area_check(service=request.service, place=place)
+    place = booking_quote_check(
+        service=request.service, postcode=request.postcode, country=request.country,
+        timing=request.timing, starts_at=request.starts_at, now=now,
+    )  # fmt: skip
     typed_town = request.city.strip()
     if typed_town and place.town_named(typed_town) is None:
         raise BookingError(town_mismatch_message(place, typed_town), code="city")
+    return place
+
+
+def booking_quote_check(
+    *, service: Service, postcode: str, country: str, timing: str,
+    starts_at: datetime | None, now: datetime,
+) -> geo.Place:  # fmt: skip
+    """Whether this service can be booked at this postcode at this time, as the wizard and
+    the API's quote ask before they show a price and booking_create asks again: the service
+    is bookable, the postcode known and reached by a helper, the time open. Returns the place;
+    raises BookingError with the reason."""
+    if not Service.objects.bookable().filter(pk=service.pk).exists():
+        raise BookingError(_("This service cannot be booked at the moment."), code="service")
+    place = geo.lookup(postcode, country)
+    if place is None:
+        raise BookingError(_("We do not know this postcode."), code="postcode")
+    booking_area_check(service=service, place=place)
     tz = timezone.get_default_timezone()
     policy = BookingPolicy.from_settings()
-    minutes = request.service.duration_minutes
-    if request.timing == Booking.Timing.ASAP and not asap_available(
+    minutes = service.duration_minutes
+    if timing == Booking.Timing.ASAP and not asap_available(
         now, tz=tz, policy=policy, duration_minutes=minutes
     ):
         raise BookingError(asap_unavailable_message(policy, duration_minutes=minutes), code="time")
-    duration = request.service.duration_minutes
-    if request.timing == Booking.Timing.SCHEDULED and (
-        request.starts_at is None
-        or start_problem(
-            request.starts_at, duration_minutes=duration, now=now, tz=tz, policy=policy
-        )
+    if timing == Booking.Timing.SCHEDULED and (
+        starts_at is None
+        or start_problem(starts_at, duration_minutes=minutes, now=now, tz=tz, policy=policy)
     ):
         raise BookingError(_("This time cannot be booked."), code="time")
     return place
