@@ -20,6 +20,10 @@ ERASED: dict[str, str] = {
     "customers.User.password": "made unusable",
     "account.EmailAddress.email": "rows deleted",
     "mfa.Authenticator.data": "rows deleted",
+    # Where they were signed in (browsers, app tokens): ended, so nothing stays signed in.
+    "usersessions.UserSession.user_agent": "sessions ended and rows deleted",
+    "usersessions.UserSession.data": "sessions ended and rows deleted",
+    "usersessions.UserSession.session_key": "sessions ended and rows deleted",
     # The person's bookings (as customer). Date, service, price and postcode stay for
     # accounting and for the helper's records.
     "bookings.Booking.problem": "cleared",

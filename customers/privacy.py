@@ -12,6 +12,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -140,6 +141,8 @@ def customer_delete(*, user: User) -> None:
     _waitlist_of(user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    for session in UserSession.objects.filter(user=user):
+        session.end()  # every browser and app token signed out
     old_email = user.email
     user.email = f"deleted-{user.pk}@deleted.invalid"
     user.first_name = user.last_name = ""

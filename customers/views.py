@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from customers.forms import DeleteAccountForm, LanguageForm, ProfileForm
 from customers.models import User
 from customers.privacy import PrivacyError, customer_delete, customer_export
 from customers.services import user_set_language, user_update_profile
+from customers.sessions import signed_in_session_end, signed_in_sessions
 
 
 @login_required
@@ -29,7 +31,17 @@ def profile(request: HttpRequest) -> HttpResponse:
         response = redirect("customers:profile")
         _set_language_cookie(response, form.cleaned_data["preferred_language"])
         return response
-    return render(request, "customers/profile.html", {"form": form})
+    sessions = signed_in_sessions(user, current_key=request.session.session_key)
+    return render(request, "customers/profile.html", {"form": form, "sessions": sessions})
+
+
+@login_required
+@require_POST
+def end_session(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Sign out" beside a browser or app on the account page."""
+    signed_in_session_end(user=request.user, pk=pk)
+    messages.success(request, _("That browser or app is signed out."))
+    return redirect(reverse("customers:profile") + "#sessions-title")
 
 
 @require_POST

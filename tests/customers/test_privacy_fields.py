@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -73,6 +74,8 @@ def person(db: None) -> Any:
     me = UserFactory(first_name="Vrenelis", last_name="Zqxmeier", email=EMAIL,
                      phone="+41798887766")  # fmt: skip
     Authenticator.objects.create(user=me, type="totp", data={"secret": "zqxmeier"})
+    UserSession.objects.create(user=me, ip="198.51.100.7", session_key="zqxmeier-session",
+                               user_agent="Zqxmeier's iPhone", data={"who": "zqxmeier"})  # fmt: skip
     note = "Frau Zqxmeier, Tel. 079 888 77 66"
     past = BookingFactory(customer=me, status="completed", problem=f"Drucker – {note}",
                           street="Zqxmeierweg 3", city="Zqxmeierhausen",
