@@ -311,7 +311,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {"TierEnum": "bookings.models.Booking.Tier"},
+    "ENUM_NAME_OVERRIDES": {
+        "TierEnum": "bookings.models.Booking.Tier",
+        "BookingStatusEnum": "bookings.models.Booking.Status",
+        "ReviewStatusEnum": "reviews.models.Review.Status",
+    },
 }
 
 PHONENUMBER_DEFAULT_REGION = "CH"

@@ -75,7 +75,7 @@ def person(db: None) -> Any:
                      phone="+41798887766")  # fmt: skip
     Authenticator.objects.create(user=me, type="totp", data={"secret": "zqxmeier"})
     UserSession.objects.create(user=me, ip="198.51.100.7", session_key="zqxmeier-session",
-                               user_agent="Zqxmeier's iPhone", data={"who": "zqxmeier"})  # fmt: skip
+                               user_agent="Zqxmeiers iPhone", data={"who": "zqxmeier"})  # fmt: skip
     note = "Frau Zqxmeier, Tel. 079 888 77 66"
     past = BookingFactory(customer=me, status="completed", problem=f"Drucker – {note}",
                           street="Zqxmeierweg 3", city="Zqxmeierhausen",
