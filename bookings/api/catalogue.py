@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -76,7 +77,7 @@ class QuoteIn(serializers.Serializer):
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data["timing"] == Booking.Timing.SCHEDULED and not data.get("starts_at"):
-            raise serializers.ValidationError({"starts_at": ["Please choose a time."]})
+            raise serializers.ValidationError({"starts_at": [_("Please choose a time.")]})
         return data
 
 

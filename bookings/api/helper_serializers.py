@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bookings.models import Booking, Offer
@@ -250,14 +251,24 @@ class HelperCompleteIn(serializers.Serializer):
         return value
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "07:00"}
+)
+class HourMinuteField(serializers.TimeField):
+    """A time of day written HH:MM (Swiss local time), as the web's availability page."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
+
 class HelperWindowIo(serializers.Serializer):
     """A weekly time, in Swiss local time: quarter hours between 06:00 and 22:00."""
 
     weekday = serializers.ChoiceField(
         choices=[(n, n) for n in range(7)], help_text="Monday = 0 … Sunday = 6."
     )
-    starts = serializers.TimeField(format="%H:%M")
-    ends = serializers.TimeField(format="%H:%M")
+    starts = HourMinuteField()
+    ends = HourMinuteField()
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         """The web page's checks of one time (helpers.forms.WindowForm), with its messages."""

@@ -72,16 +72,17 @@ class MilaAutoSchema(AutoSchema):
 
     def _problem_codes(self) -> list[int]:
         codes = []
-        if (
-            self.method in ("POST", "PUT", "PATCH")
-            or self.get_filter_backends()
-            or (self._is_list_view() and getattr(self.view, "pagination_class", None))
-            or getattr(self.view, "api_query_serializer", None)
-        ):
+        paged = (
+            self.method == "GET"
+            and self._is_list_view()
+            and bool(getattr(self.view, "pagination_class", None))
+        )
+        query = getattr(self.view, "api_query_serializer", None)
+        if self.method in ("POST", "PUT", "PATCH") or self.get_filter_backends() or paged or query:
             codes.append(400)
         if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             codes += [401, 403]
-        if "{" in self.path:
+        if "{" in self.path or paged:  # an object in the path, or a page past the last
             codes.append(404)
         if getattr(self.view, "api_conflicts", False) and self.method != "GET":
             codes.append(409)

@@ -35,6 +35,11 @@ class LanguageMixin:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+    def perform_authentication(self, request: Request) -> None:
+        """Once the caller is known (and before permissions may refuse them), their profile
+        language, unless the request asked for one."""
+        super().perform_authentication(request)  # type: ignore[misc]
         if not header_language(request):
             user_language_activate(request._request, request.user)
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from bookings.models import ServiceCategory
 from helpers.models import HelperProfile
@@ -53,3 +54,14 @@ def token_client(user: Any) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_X_SESSION_TOKEN=app_sign_in(user.email, PASSWORD))
     return client
+
+
+@pytest.fixture
+def throttle_rates(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Set the API's rate limits for one test: ``throttle_rates(anon="3/min", user="5/min")``.
+    DRF's throttles read REST_FRAMEWORK once, at import, so the settings fixture cannot."""
+
+    def set_rates(**rates: str) -> None:
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+
+    return set_rates

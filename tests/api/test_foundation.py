@@ -136,3 +136,60 @@ def test_the_schema_and_its_readers_are_served_offline(api: APIClient) -> None:
     redoc = api.get("/api/v1/redoc/")
     assert redoc.status_code == 200
     assert "fonts.googleapis.com" not in redoc.content.decode()
+
+
+def test_too_many_anonymous_requests_are_throttled(api: APIClient, throttle_rates: Any) -> None:
+    throttle_rates(anon="3/min", user="5/min")
+
+    statuses = [api.get("/api/v1/services/").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    problem = api.get("/api/v1/services/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert (problem["status"], problem["title"]) == (429, "Too many requests")
+    assert 0 < problem["retry_after"] <= 60
+    other_address = api.get("/api/v1/services/", REMOTE_ADDR="203.0.113.9")
+    assert other_address.status_code == 200  # counted per address
+
+
+def test_a_signed_in_caller_is_throttled_by_account(app_user: Any, throttle_rates: Any) -> None:
+    throttle_rates(anon="100/min", user="2/min")
+    client = token_client(app_user)
+
+    statuses = [client.get("/api/v1/bookings/").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+
+
+def test_an_expired_token_is_refused(app_user: Any) -> None:
+    from django.contrib.sessions.models import Session
+
+    client = token_client(app_user)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    response = client.get("/api/v1/bookings/")
+
+    assert response.status_code == 401
+
+
+def test_every_operation_documents_its_answers_and_examples(api: APIClient) -> None:
+    schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    missing = []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            where = f"{method.upper()} {path}"
+            codes = set(operation["responses"])
+            if not any(code.startswith("2") for code in codes):
+                missing.append(f"{where}: no success response")
+            if "429" not in codes:
+                missing.append(f"{where}: no 429")
+            public = {} in operation.get("security", [{}])
+            if not public and not {"401", "403"} <= codes:
+                missing.append(f"{where}: no 401/403")
+            for code in codes - {"200", "201", "204"}:
+                content = operation["responses"][code].get("content", {})
+                if "application/problem+json" not in content:
+                    missing.append(f"{where}: {code} is not a problem")
+            body = operation.get("requestBody")
+            if body and not any(media.get("examples") for media in body["content"].values()):
+                missing.append(f"{where}: request without an example")
+    assert missing == []
