@@ -18,14 +18,13 @@ class SignedIn:
     user_agent: str
     ip: str
     started: datetime
-    last_seen: datetime
     expires: datetime | None  # None: the session store does not say
     current: bool
 
 
 def signed_in_sessions(user: Any, *, current_key: str | None) -> list[SignedIn]:
-    """The user's sessions that still work, the current one first, then the most recently
-    used. Ended or expired ones are cleared away on the way."""
+    """The user's sessions that still work, the current one first, then the newest. Ended or
+    expired ones are cleared away on the way."""
     sessions = UserSession.objects.purge_and_list(user)
     expiry: dict[str, datetime] = {}
     if settings.SESSION_ENGINE.endswith(("db", "cached_db")):
@@ -35,12 +34,12 @@ def signed_in_sessions(user: Any, *, current_key: str | None) -> list[SignedIn]:
         )
     listed = [
         SignedIn(pk=session.pk, user_agent=session.user_agent, ip=session.ip,
-                 started=session.created_at, last_seen=session.last_seen_at,
+                 started=session.created_at,
                  expires=expiry.get(session.session_key),
                  current=session.session_key == current_key)
         for session in sessions
     ]  # fmt: skip
-    return sorted(listed, key=lambda s: (not s.current, -s.last_seen.timestamp()))
+    return sorted(listed, key=lambda s: (not s.current, -s.started.timestamp()))
 
 
 def signed_in_session_end(*, user: Any, pk: int) -> None:

@@ -38,7 +38,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def end_session(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Sign out" beside a browser or app on the account page."""
+    """ "Sign out" beside a browser or app on the account page."""
     signed_in_session_end(user=request.user, pk=pk)
     messages.success(request, _("That browser or app is signed out."))
     return redirect(reverse("customers:profile") + "#sessions-title")

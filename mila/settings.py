@@ -83,7 +83,6 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "mila.middleware.StaffNeedTOTPMiddleware",
 ]
 
@@ -272,7 +271,8 @@ MFA_TOTP_ISSUER = "Mila"
 # account pages list those sessions, and end them (allauth.usersessions).
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False
-USERSESSIONS_TRACK_ACTIVITY = True
+# Recorded at sign-in only: tracking every request would write to the database on each one.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- REST API (issue 12; mila/api) ----------------------------------------------------------
 REST_FRAMEWORK = {

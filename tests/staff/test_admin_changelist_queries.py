@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -142,6 +143,9 @@ ROWS: dict[type[Model], Callable[[int], Any]] = {
         id=f"evt_{n}", type="payment_intent.succeeded", intent_id=f"pi_{n}", payload={}
     ),
     EarningEntry: _earning,
+    UserSession: lambda n: UserSession.objects.create(
+        user=UserFactory(), ip="198.51.100.1", session_key=f"session-{n}", user_agent="MilaApp/1.0"
+    ),
 }
 
 
