@@ -68,6 +68,15 @@ def helper_upcoming_jobs(helper: HelperProfile) -> QuerySet[Booking]:
     )
 
 
+def helper_recent_jobs(helper: HelperProfile) -> QuerySet[Booking]:
+    """The helper's finished jobs (completed, cancelled), newest first."""
+    return (
+        Booking.objects.filter(helper=helper, status__in=Booking.FINAL_STATUSES)
+        .select_related("service", "customer")
+        .order_by("-starts_at", "-pk")
+    )
+
+
 def offer_for_helper(user: Any, reference: str) -> Offer | None:
     """The logged-in helper's offer for the booking with this reference, or None (someone
     else's offer, or none at all, is a 404 for them)."""

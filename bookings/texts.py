@@ -10,12 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models import Booking
 from bookings.policy import (
     BookingPolicy,
+    CancellationTerms,
     RescheduleProblem,
     StartProblem,
     asap_last_start,
     start_slots,
 )
 from mila.formats import format_when
+from mila.lib.money import format_chf
 
 S = Booking.Status
 
@@ -149,3 +151,23 @@ def reschedule_message(problem: RescheduleProblem, policy: BookingPolicy) -> str
         "This visit has already been moved %(count)s times.",
         times,
     ) % {"count": times}
+
+
+def cancellation_fee_message(terms: CancellationTerms) -> str:
+    """What cancelling costs now, in one sentence (as templates/bookings/includes/cancel_fee
+    says it on the page)."""
+    fee = format_chf(terms.fee)
+    if terms.reason == "en_route":
+        return gettext("Your helper is already on the way, so the full visit price of %(fee)s "
+                       "is charged.") % {"fee": fee}  # fmt: skip
+    if terms.reason == "late":
+        policy = BookingPolicy.from_settings()
+        hours = int(policy.free_cancellation / timedelta(hours=1))
+        return ngettext(
+            "Cancelling now costs %(fee)s (%(percent)s%% of the visit price), because the visit "
+            "starts in less than %(hours)s hour.",
+            "Cancelling now costs %(fee)s (%(percent)s%% of the visit price), because the visit "
+            "starts in less than %(hours)s hours.", hours,
+        ) % {"fee": fee, "percent": policy.late_cancellation_percent,
+             "hours": hours}  # fmt: skip
+    return gettext("Cancelling is free of charge.")

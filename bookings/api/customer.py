@@ -8,7 +8,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -28,9 +27,8 @@ from bookings.api.customer_serializers import (
     ReviewOut,
     cancellation,
 )
-from bookings.context_processors import policy_values
 from bookings.models import Booking, BookingEvent
-from bookings.policy import BookingPolicy, CancellationTerms
+from bookings.policy import BookingPolicy
 from bookings.selectors import booking_detail_for_customer, bookings_for_customer
 from bookings.services import (
     BookingRequest,
@@ -40,8 +38,8 @@ from bookings.services import (
     booking_reschedule,
     cancellation_preview,
 )
+from bookings.texts import cancellation_fee_message
 from mila.api.views import GenericApiView, ListApiView, RetrieveApiView
-from mila.lib.money import format_chf
 from reviews.services import review_create
 
 TAGS = ["bookings"]
@@ -146,25 +144,6 @@ class BookingDetail(RetrieveApiView):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
 
-def fee_message(terms: CancellationTerms) -> str:
-    """What cancelling costs now, in one sentence (templates/bookings/includes/cancel_fee)."""
-    fee = format_chf(terms.fee)
-    if terms.reason == "en_route":
-        return _("Your helper is already on the way, so the full visit price of %(fee)s is "
-                 "charged.") % {"fee": fee}  # fmt: skip
-    if terms.reason == "late":
-        values = policy_values()
-        hours = values["free_cancellation_hours"]
-        return ngettext(
-            "Cancelling now costs %(fee)s (%(percent)s%% of the visit price), because the visit "
-            "starts in less than %(hours)s hour.",
-            "Cancelling now costs %(fee)s (%(percent)s%% of the visit price), because the visit "
-            "starts in less than %(hours)s hours.", hours,
-        ) % {"fee": fee, "percent": values["late_cancellation_percent"],
-             "hours": hours}  # fmt: skip
-    return _("Cancelling is free of charge.")
-
-
 @extend_schema(tags=TAGS, summary="What cancelling costs now",
                description="Show this before the customer confirms, and send its fee back as "
                "expected_fee.", responses={200: CancellationOut})  # fmt: skip
@@ -172,7 +151,9 @@ class BookingCancellation(CustomerBookingView):
     def get(self, request: Request, reference: str) -> Response:
         booking = self.get_object()
         terms = cancellation_preview(booking=booking)
-        return Response(CancellationOut(cancellation(booking, terms, fee_message(terms))).data)
+        return Response(
+            CancellationOut(cancellation(booking, terms, cancellation_fee_message(terms))).data
+        )
 
 
 @extend_schema(

@@ -37,6 +37,7 @@ from bookings.models import Booking, Offer
 from bookings.pricing import PricingPolicy
 from bookings.selectors import (
     helper_open_offers,
+    helper_recent_jobs,
     helper_upcoming_jobs,
     job_for_helper,
     job_given_back,
@@ -151,15 +152,6 @@ class HelperJobsQuery(serializers.Serializer):
         help_text="upcoming: taken on and not finished, soonest first (as on your page); "
         "recent: completed or cancelled, newest first.",
     )  # fmt: skip
-
-
-def helper_recent_jobs(helper: HelperProfile) -> QuerySet[Booking]:
-    """The helper's finished jobs (completed, cancelled), newest first."""
-    return (
-        Booking.objects.filter(helper=helper, status__in=Booking.FINAL_STATUSES)
-        .select_related("service", "customer")
-        .order_by("-starts_at", "-pk")
-    )
 
 
 @extend_schema(tags=TAGS, summary="My jobs", parameters=[HelperJobsQuery])
