@@ -1,7 +1,6 @@
 """Pages that belong to the site as a whole: home, about (with data attribution), imprint,
 privacy, a health check for load balancers, robots.txt and the favicon."""
 
-from django.db import connection
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -11,6 +10,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from bookings.models import Service, ServiceCategory
+from mila.health import health_report
 from reviews.selectors import platform_rating
 
 # Pages that are someone's own (bookings, jobs, accounts) or staff's are no business of
@@ -57,9 +57,10 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers and operators: the database, cache and broker, each on its own
+    (mila/health.py). 503 only when the database is down."""
+    report, status = health_report()
+    return JsonResponse(report, status=status)
 
 
 @require_GET

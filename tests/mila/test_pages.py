@@ -45,10 +45,6 @@ def test_unknown_page_is_a_friendly_404(client) -> None:
     assert '<main id="main"' in response.content.decode()
 
 
-def test_health(client) -> None:
-    assert client.get(reverse("health")).json() == {"status": "ok"}
-
-
 def test_robots_txt_keeps_crawlers_out_of_private_pages(client) -> None:
     response = client.get("/robots.txt")
     assert response.status_code == 200
