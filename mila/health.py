@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 
@@ -55,10 +54,10 @@ def _cache() -> str:
 
 
 def _broker() -> str:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return "inline"  # no broker: tasks run in the request (the embedded mode)
     from mila.celery import app
 
+    if app.conf.task_always_eager:
+        return "inline"  # no broker: tasks run in the request (the embedded mode)
     with app.connection_for_write() as broker:
         broker.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT_SECONDS)
     return "ok"

@@ -2,6 +2,8 @@
 database is down; without Redis the site keeps working, so the answer is 200 "degraded"."""
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 import mila.cache
-from mila.celery import app as celery_app
-from tests.workers import free_port, redis_available, redis_server
+from tests.workers import free_port, publishing_to, redis_available, redis_server
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +30,10 @@ def _fresh_cache_health(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def broker_at(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Any:
-    """Tasks go through a broker at ``url`` (not run inline)."""
-
-    def use(url: str) -> None:
-        settings.CELERY_TASK_ALWAYS_EAGER = False
-        monkeypatch.setattr(celery_app.conf, "broker_url", url)
-        monkeypatch.setattr(celery_app.conf, "broker_write_url", None)
-
-    return use
+def broker_at() -> Iterator[Callable[[str], None]]:
+    """Tasks go through a broker at ``url`` instead of running inline (tests.workers)."""
+    with ExitStack() as stack:
+        yield lambda url: stack.enter_context(publishing_to(url))
 
 
 def statuses(client: Any) -> tuple[int, str, dict[str, str]]:
@@ -52,7 +48,6 @@ def statuses(client: Any) -> tuple[int, str, dict[str, str]]:
 
 def test_embedded_everything_is_there(client: Any, settings: Any) -> None:
     """The embedded mode (make run): memory cache, tasks inline."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
     response = client.get(reverse("health"))
