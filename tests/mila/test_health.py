@@ -93,5 +93,5 @@ def test_database_down_is_503(client: Any, monkeypatch: pytest.MonkeyPatch) -> N
     assert body["status"] == "down"
     assert body["checks"]["database"] == {
         "status": "down", "ms": body["checks"]["database"]["ms"],
-        "error": "OperationalError: connection refused",
+        "error": "OperationalError",  # not its message: the page is public
     }  # fmt: skip
