@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mila.logs.RequestLogMiddleware",  # first: its duration covers the whole request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -274,6 +275,12 @@ HEADLESS_ONLY = False
 # Recorded at sign-in only: tracking every request would write to the database on each one.
 USERSESSIONS_TRACK_ACTIVITY = False
 
+# How many proxies stand in front (Caddy in production): login limits per address and the API
+# throttles then count the visitor's address from X-Forwarded-For, not the proxy's. Without a
+# proxy it must be 0, or a client could pick its own address.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=1 if PRODUCTION else 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
+
 # --- REST API (issue 12; mila/api) ----------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -295,6 +302,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "mila.api.errors.problem_handler",
     "DEFAULT_SCHEMA_CLASS": "mila.api.schema.MilaAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Behind the proxy (docs/deploy.md) the visitor's address is X-Forwarded-For's last entry.
+    "NUM_PROXIES": TRUSTED_PROXIES if TRUSTED_PROXIES else None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mila API",
@@ -425,13 +434,28 @@ if PRODUCTION:
     LANGUAGE_COOKIE_NAME = "__Host-language"
     LANGUAGE_COOKIE_SAMESITE = "Lax"
 
+# One JSON object a line in production (LOG_FORMAT=json, mila/logs.py): one per request
+# (mila.request) and per task (mila.task), with the booking they are about; tracebacks in a field.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "mila.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The request and task lines replace these (4xx warnings, "Task ... succeeded").
+        "django.request": {"level": "ERROR"},
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
 
 # --- Pricing and booking policy (DESIGN §5) ----------------------------------------------------
