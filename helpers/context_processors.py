@@ -3,8 +3,6 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from helpers.models import HelperProfile
-
 
 def helper_nav(request: HttpRequest) -> dict[str, Any]:
     """``is_helper``: whether the visitor has a helper profile (the header then links to their
@@ -14,6 +12,8 @@ def helper_nav(request: HttpRequest) -> dict[str, Any]:
     def has_profile() -> bool:
         if not getattr(user, "is_authenticated", False):
             return False
-        return HelperProfile.objects.filter(user=user).exists()
+        # Loaded with the user (customers/backends.py): no query of its own. No profile
+        # raises RelatedObjectDoesNotExist, an AttributeError.
+        return getattr(user, "helper_profile", None) is not None
 
     return {"is_helper": SimpleLazyObject(has_profile)}

@@ -28,9 +28,11 @@ from helpers.services import (
     time_off_add,
     time_off_delete,
 )
+from mila.pagecache import anonymous_page
 from reviews.selectors import category_ratings, distribution, public_review_pages
 
 
+@anonymous_page
 def landing(request: HttpRequest) -> HttpResponse:
     """For people who would like to help: what a job pays, how approval works, and the way in
     (sign up or log in, then apply). A helper who has applied goes to their own page."""

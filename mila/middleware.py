@@ -55,9 +55,9 @@ class StaffNeedTOTPMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
-            request.path.startswith(reverse("admin:index"))
-            and user.is_authenticated
+            user.is_authenticated
             and user.is_staff
+            and request.path.startswith(reverse("admin:index"))
             and not is_mfa_enabled(user, [Authenticator.Type.TOTP])
         ):
             messages.warning(

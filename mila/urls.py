@@ -1,5 +1,6 @@
 from typing import Any
 
+from allauth.account import views as account_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import HttpRequest
@@ -8,6 +9,7 @@ from django.urls import include, path
 
 from mila import audit, views
 from mila.backoffice import needs_attention
+from mila.pagecache import anonymous_page
 from payments.webhooks import stripe_webhook
 
 # The admin login goes through allauth, so it has the same rate limits (and MFA) as the site.
@@ -38,6 +40,9 @@ urlpatterns = [
     path("", include("bookings.urls")),
     path("", include("helpers.urls")),
     path("", include("reviews.urls")),
+    # The login form is the same for every visitor: served from the page cache (unnamed: the
+    # name stays allauth's own).
+    path("accounts/login/", anonymous_page(account_views.login)),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include("mila.api.urls")),

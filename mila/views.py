@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from bookings.models import Service, ServiceCategory
 from mila.health import health_report
+from mila.pagecache import anonymous_page
 from reviews.selectors import platform_rating
 
 # Pages that are someone's own (bookings, jobs, accounts) or staff's are no business of
@@ -31,6 +32,7 @@ TOPIC_HINTS = {
 }
 
 
+@anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
     """The home page: the categories as the catalogue names them, and its "from" price is
     the cheapest bookable service's, as in the catalogue."""
@@ -43,14 +45,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html", context)
 
 
+@anonymous_page
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/about.html")
 
 
+@anonymous_page
 def imprint(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/imprint.html")
 
 
+@anonymous_page
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/privacy.html")
 

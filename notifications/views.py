@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from notifications.inbox import inbox_texts
 from notifications.models import Notification
 from notifications.services import notification_mark_read
 
@@ -13,6 +14,7 @@ from notifications.services import notification_mark_read
 def inbox(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.for_recipient(request.user)
     page = Paginator(notifications, 20).get_page(request.GET.get("page"))
+    inbox_texts(page.object_list)
     return render(request, "notifications/inbox.html", {"page": page})
 
 

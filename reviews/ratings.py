@@ -18,6 +18,7 @@ from django.db.models import Count
 from bookings.matching.candidates import RATING_MEAN_CACHE_KEY
 from helpers.models import HelperProfile
 from helpers.signals import helpers_changed
+from mila.pagecache import pages_changed
 from reviews.models import Review
 
 PLATFORM_RATING_CACHE_KEY = "reviews:platform-rating"
@@ -90,9 +91,13 @@ def stored(helper: HelperProfile) -> dict[str, Any]:
 def ratings_forget_cached() -> None:
     """The platform's mean (matching's prior, the home page) moved: now, and once more after
     commit, so nobody caches the value of the transaction before it."""
-    keys = [RATING_MEAN_CACHE_KEY, PLATFORM_RATING_CACHE_KEY]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+
+    def forget() -> None:
+        cache.delete_many([RATING_MEAN_CACHE_KEY, PLATFORM_RATING_CACHE_KEY])
+        pages_changed()  # the home page shows the mean, helper and service pages their ratings
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def ratings_apply(

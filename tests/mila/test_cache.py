@@ -5,6 +5,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +39,7 @@ def _redis_cache(url: str) -> dict:
 @pytest.fixture(autouse=True)
 def _fresh_health(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(mila.cache, "_down_until", {})
+    monkeypatch.setattr(mila.cache, "_written_while_down", {})
 
 
 @pytest.fixture
@@ -116,6 +118,39 @@ def test_redis_is_used_again_once_it_is_back(
         assert cache.get("answer") is None
         cache.set("answer", 44)
         assert redis.Redis.from_url(server.url).exists(cache.make_key("answer"))
+
+
+def test_what_changed_while_redis_was_down_is_not_read_back_from_redis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session signed out (or changed) during an outage must not come back from Redis."""
+    skip_unless(redis_available(), "needs redis-server (apt-get install -y redis-server)")
+    import redis
+
+    with redis_server(tmp_path) as server, override_settings(CACHES=_redis_cache(server.url)):
+        cache.set_many({"signed-out": "session", "changed": "old", "untouched": "kept"})
+        down = {server.url: time.monotonic() + 60}
+        monkeypatch.setattr(mila.cache, "_down_until", down)  # unreachable, as after a timeout
+        cache.delete("signed-out")
+        cache.set("changed", "new")
+        assert redis.Redis.from_url(server.url).exists(cache.make_key("signed-out"))
+
+        down.clear()  # Redis answers again
+
+        assert cache.get("signed-out") is None
+        assert cache.get("changed") is None  # the database, not Redis, has the newer value
+        assert cache.get("untouched") == "kept"
+        assert not redis.Redis.from_url(server.url).exists(cache.make_key("changed"))
+
+
+def test_one_redis_client_serves_every_operation(tmp_path: Path) -> None:
+    """Django's client builds a redis.Redis per operation; ours keeps one per pool."""
+    skip_unless(redis_available(), "needs redis-server (apt-get install -y redis-server)")
+    with redis_server(tmp_path) as server, override_settings(CACHES=_redis_cache(server.url)):
+        client = cache._cache.get_client()
+        cache.set("answer", 42)
+        assert cache.get("answer") == 42
+        assert cache._cache.get_client(write=True) is client
 
 
 def test_the_services_mode_uses_the_fallback_cache_with_short_timeouts() -> None:

@@ -152,7 +152,7 @@ def test_a_failed_task_logs_its_error(json_log: Lines) -> None:
 
 def test_an_error_carries_its_traceback_in_a_field(json_log: Lines) -> None:
     try:
-        {}["street"]
+        {"city": "Bern"}["street"]
     except KeyError:
         logging.getLogger("payments").exception("Invoice %s could not be drawn", "R-1", extra={
             "invoice": "R-1"})  # fmt: skip

@@ -81,3 +81,21 @@ def test_inbox_query_count_is_constant(client, django_assert_max_num_queries, co
 def test_inbox_requires_login(client) -> None:
     response = client.get(reverse("notifications:inbox"))
     assert response.status_code == 302
+
+
+def test_inbox_texts_are_rendered_once_and_follow_their_context(client) -> None:
+    user = UserFactory()
+    approved = NotificationFactory(recipient=user, kind="helper_approved", context={"tier": "pro"})
+    client.force_login(user)
+    template = "emails/helper_approved/inbox.html"
+
+    first = client.get(reverse("notifications:inbox"))
+    second = client.get(reverse("notifications:inbox"))
+
+    assert "als Pro" in first.content.decode() and "als Pro" in second.content.decode()
+    assert template in [t.name for t in first.templates]
+    assert template not in [t.name for t in second.templates]  # from the cache
+    # Someone's data erased from the inbox (customers/privacy.py) shows at once.
+    Notification.objects.filter(pk=approved.pk).update(context={"tier": "friend"})
+    third = client.get(reverse("notifications:inbox")).content.decode()
+    assert "als Pro" not in third and "als Friend" in third
