@@ -13,6 +13,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from bookings.matching.candidates import (
@@ -75,10 +76,14 @@ def search_restart(
 
 
 def matching_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Advance every searching booking whose next step is due. Returns how many were due."""
+    """Advance every searching booking whose next step is due (as ``_due`` has it): its time
+    has come, or its wave has nobody left to answer — the step that was enqueued then may have
+    been lost with the broker. Returns how many were due."""
     now = now or timezone.now()
+    nobody_left = Q(wave__gt=0) & ~Exists(Offer.objects.filter(booking=OuterRef("pk")).open(now))
     due = list(
-        Booking.objects.filter(status=Status.SEARCHING, next_wave_at__lte=now)
+        Booking.objects.filter(status=Status.SEARCHING, next_wave_at__isnull=False)
+        .filter(Q(next_wave_at__lte=now) | nobody_left)
         .order_by("next_wave_at")
         .values_list("pk", flat=True)[:limit]
     )

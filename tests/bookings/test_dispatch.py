@@ -245,6 +245,24 @@ def test_a_booking_whose_enqueue_failed_is_picked_up_by_the_sweep(
     assert offered(booking) == {helper.pk}
 
 
+def test_a_wave_left_with_nobody_is_moved_on_by_the_sweep_if_its_enqueue_was_lost(
+    booking, make_helper, settings
+) -> None:
+    settings.MATCHING_WAVE_SIZE = 1
+    first, second = make_helper(1), make_helper(2)
+    now = timezone.now()
+    advance(booking, now)
+    assert offered(booking) == {first.pk}
+    assert matching_sweep(now=now + timedelta(minutes=1)) == 0  # someone may still answer
+    # The helper took another job: their offer is withdrawn, and the enqueue of the next
+    # step is lost (the broker was down). The wave's time is far from up.
+    Offer.objects.filter(booking=booking).update(status=O.WITHDRAWN)
+
+    assert matching_sweep(now=now + timedelta(minutes=1)) == 1
+
+    assert offered(booking, status=O.PENDING) == {second.pk}
+
+
 def test_matching_is_enqueued_with_the_booking_id_only(
     service, make_helper, django_capture_on_commit_callbacks: Callable
 ) -> None:
