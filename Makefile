@@ -67,8 +67,10 @@ messages: install ## Extract translatable strings into locale/*/django.po and co
 	$(PY) manage.py makemessages -l de -l fr -l it -l en --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(MAKE) $(MO_FILES)
 
-bench: install ## Run the benchmarks in bench/ and print numbers
+bench: install ## Run the benchmarks in bench/ and print numbers (and the rehearsal, on PostgreSQL)
 	@for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+	@case "$$DATABASE_URL" in postgres*) $(PY) bench/rehearsal.py ;; \
+		*) echo "rehearsal: skipped (needs DATABASE_URL=postgres://...)" ;; esac
 
 lock: ## Re-pin requirements/lock.txt from requirements/*.in (needs network)
 	$(PYTHON) -m venv /tmp/mila-piptools && /tmp/mila-piptools/bin/pip install --quiet pip-tools

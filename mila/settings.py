@@ -119,6 +119,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Parameters bound by the server, and a query asked twice on a connection is prepared:
+    # PostgreSQL plans it once (a booking page's eight-table join took longer to plan than to
+    # run). Off for a transaction-pooling PgBouncer, which cannot keep prepared statements.
+    if env.bool("DB_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 2}
+        )
 else:
     # SQLite: wait for a writer instead of failing with "database is locked", and take the write
     # lock at the start of a transaction so concurrent requests queue instead of deadlocking.

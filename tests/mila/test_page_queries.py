@@ -46,11 +46,11 @@ SIGNED_IN_PAGES: dict[str, tuple[str, Callable[[], str] | str, int]] = {
     "wizard: address": (CLAUDE, "/book/address/", 3),
     "wizard: time": (CLAUDE, "/book/time/", 3),
     "wizard: quote": (CLAUDE, "/book/quote/", 3),
-    "helper dashboard": (LENA, "/helper/", 9),
-    "helper availability": (LENA, "/helper/availability/", 6),
+    "helper dashboard": (LENA, "/helper/", 8),
+    "helper availability": (LENA, "/helper/availability/", 5),
     "helper job": (LENA, lambda: f"/helper/jobs/{_job_of(LENA).reference}/", 3),
-    "helper earnings": (LENA, "/helper/earnings/", 5),
-    "helper profile": (LENA, "/helper/profile/", 5),
+    "helper earnings": (LENA, "/helper/earnings/", 4),
+    "helper profile": (LENA, "/helper/profile/", 4),
     "public profile": (ANNA, lambda: f"/helpers/{_helper(LENA).public_id}/", 6),
 }
 
