@@ -13,9 +13,12 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
 class _UserWithProfile:
     def get_user(self, user_id: Any) -> Any:
-        users = get_user_model()._default_manager.select_related("helper_profile")
-        user = users.filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None  # type: ignore[attr-defined]
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related("helper_profile").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None  # type: ignore[attr-defined]
 
 
 class ModelBackend(_UserWithProfile, DjangoModelBackend):

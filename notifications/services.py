@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
 from django.db.models import F, Q
@@ -78,6 +79,7 @@ def notify_many(
         Notification(recipient_id=user_id, kind=kind, context=context, send_email=send_email)
         for user_id, context in contexts.items()
     )
+    inbox_changed(list(contexts))
     if send_email and notifications:
         ids = [notification.pk for notification in notifications]
 
@@ -213,7 +215,35 @@ def notification_mark_read(*, user: Any, notification_id: int | None = None) -> 
     rows = Notification.objects.for_recipient(user).unread()
     if notification_id is not None:
         rows = rows.filter(pk=notification_id)
+    inbox_changed([user.pk])
     return rows.update(read_at=timezone.now())
+
+
+# The header's unread count on every signed-in page, from the cache: the writes above and any
+# row saved or deleted (notifications/apps.py) forget it, now and after commit. A count read by
+# a request that overlapped a write can outlive that forgetting, by at most UNREAD_SECONDS.
+UNREAD_SECONDS = 30
+
+
+def _unread_key(user_id: Any) -> str:
+    return f"inbox:unread:{user_id}"
+
+
+def inbox_unread_count(user: Any) -> int:
+    """How many of ``user``'s notifications are unread."""
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.for_recipient(user).unread().count()
+        cache.set(key, count, UNREAD_SECONDS)
+    return int(count)
+
+
+def inbox_changed(user_ids: list[Any]) -> None:
+    """These people's unread counts changed (or will, when the transaction commits)."""
+    keys = [_unread_key(user_id) for user_id in user_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def email_send_later(*, subject: str, body: str, html: str, to: list[str]) -> None:

@@ -166,7 +166,7 @@ def test_the_catalogue_list_is_a_cached_fragment_for_signed_in_people(
 ) -> None:
     client.force_login(UserFactory())
     client.get(reverse("bookings:catalogue"))
-    with django_assert_num_queries(2):  # the user (with any helper profile), the inbox badge
+    with django_assert_num_queries(1):  # the user, with any helper profile
         body = client.get(reverse("bookings:catalogue")).content.decode()
     assert "WLAN einrichten" in body
     service = Service.objects.get(slug="wifi-setup")

@@ -99,3 +99,25 @@ def test_inbox_texts_are_rendered_once_and_follow_their_context(client) -> None:
     Notification.objects.filter(pk=approved.pk).update(context={"tier": "friend"})
     third = client.get(reverse("notifications:inbox")).content.decode()
     assert "als Pro" not in third and "als Friend" in third
+
+
+def test_the_unread_badge_is_cached_and_renewed_by_every_change(
+    client, django_assert_num_queries
+) -> None:
+    from notifications.services import notification_mark_read, notify, notify_many
+
+    user = UserFactory()
+    client.force_login(user)
+    badge = 'class="badge badge-accent">{}<'
+    client.get(reverse("about"))
+    with django_assert_num_queries(1):  # the user; the count comes from the cache
+        client.get(reverse("about"))
+
+    first = notify(recipient=user, kind="welcome", send_email=False)
+    assert badge.format(1) in client.get(reverse("about")).content.decode()
+    notify_many(kind="welcome", contexts={user.pk: {}}, send_email=False)
+    assert badge.format(2) in client.get(reverse("about")).content.decode()
+    notification_mark_read(user=user, notification_id=first.pk)
+    assert badge.format(1) in client.get(reverse("about")).content.decode()
+    Notification.objects.filter(recipient=user).delete()
+    assert "badge-accent" not in client.get(reverse("about")).content.decode()
