@@ -272,8 +272,12 @@ def measure(port: int, page: Page) -> tuple[Run, Run]:
     url = f"http://127.0.0.1:{port}{page.path}"
     wrk(url, page.cookie, 1)  # warm-up: caches, connections, lazy imports
     peak = wrk(url, page.cookie, SECONDS)
-    # Each connection waits between its requests, so the 16 together ask about half the peak.
-    half = wrk(url, page.cookie, SECONDS, delay_ms=1000 * CONNECTIONS / peak.rate)
+    # Each connection waits between its requests, so that the 16 together ask half the peak:
+    # a short run finds how long a request takes at that pace, the wait is set to the rest.
+    cycle_ms = 1000 * CONNECTIONS / (peak.rate / 2)
+    probe = wrk(url, page.cookie, 2, delay_ms=cycle_ms)
+    taken_ms = max(0.0, 1000 * CONNECTIONS / probe.rate - cycle_ms)
+    half = wrk(url, page.cookie, SECONDS, delay_ms=max(0.1, cycle_ms - taken_ms))
     return peak, half
 
 
