@@ -21,6 +21,7 @@ from bookings.services.transitions import BookingError
 from bookings.texts import asap_unavailable_message, start_message
 from mila.lib import geo
 from mila.lib.money import format_chf
+from mila.widgets import QuickSelect
 from payments.gateway import available_methods
 
 PAYMENT_LABELS = {
@@ -205,7 +206,7 @@ class StartTimeForm(forms.Form):
         self.duration_minutes = duration_minutes
         self.policy = BookingPolicy.from_settings()
         slots = time_slots(self.policy, duration_minutes=duration_minutes)
-        self.fields["time"].widget = forms.Select(choices=[("", _("Choose a time")), *slots])
+        self.fields["time"].widget = QuickSelect(choices=[("", _("Choose a time")), *slots])
         today = timezone.localdate(self.now)
         self.fields["date"].widget.attrs.update(
             {"min": today.isoformat(), "max": (today + self.policy.max_ahead).isoformat()}
