@@ -31,7 +31,9 @@ def free_port() -> int:
         return port
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
+def wait_for(predicate: Callable[[], object], timeout: float = 60.0) -> bool:
+    """Until ``predicate()`` is true (True) or ``timeout`` seconds passed (False). The tests'
+    real processes use it too (tests/workers.py)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
