@@ -11,9 +11,10 @@ and should not pay a connect timeout for each. That mark is a health hint kept p
 a connection pool), not data shared between requests.
 
 What a process wrote or deleted while Redis was down is deleted from Redis as soon as it answers
-again, before anything else is asked of it: otherwise Redis would still hold the value from
-before the outage — a session signed out during it would come back (sessions are cached_db:
-the database has the truth and is read again), a page cache version would go back in time.
+again, before anything else is asked of it, and the process's memory is emptied: otherwise Redis
+(or, at the next outage, that memory) would still hold a value from before — a session signed
+out would come back (sessions are cached_db: the database has the truth and is read again), a
+page cache version would go back in time.
 """
 
 import logging
@@ -85,6 +86,8 @@ class FallbackRedisCache(RedisCache):
         if keys := _written_while_down.get(self._location):
             super().delete_many(list(keys))
             keys.clear()
+            # Nor may the next outage serve what this one wrote locally.
+            self._local.clear()
 
     def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> Any:
         return self._call("add", key, value, timeout, version)

@@ -141,6 +141,8 @@ def test_what_changed_while_redis_was_down_is_not_read_back_from_redis(
         assert cache.get("changed") is None  # the database, not Redis, has the newer value
         assert cache.get("untouched") == "kept"
         assert not redis.Redis.from_url(server.url).exists(cache.make_key("changed"))
+        down[server.url] = time.monotonic() + 60  # the next outage
+        assert cache.get("changed") is None  # not what the last one left in memory
 
 
 def test_one_redis_client_serves_every_operation(tmp_path: Path) -> None:
